@@ -1,0 +1,193 @@
+"""Creating a project: check everything, render into a staging directory, then move it into place."""
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import copier
+from copier.errors import CopierAnswersInterrupt, CopierError, InteractiveSessionError
+
+import generator
+from generator.errors import InvalidInput, OperationFailed
+from generator.names import ProjectName, parse_project_name
+from generator.spec import ANSWERS_FILE, CreatedProject, Database, ProjectSpec
+from generator.template import template_source
+
+_GIT_DEFAULTS = {
+    "user.name": "fastapi-gen",
+    "user.email": "fastapi-gen@localhost",
+    "init.defaultbranch": "main",
+}
+"""Supplied to git only for the keys the user has not configured (git lower-cases key names)."""
+_GIT_DEFAULTS_PATTERN = r"^(user\.(name|email)|init\.defaultbranch)$"
+
+_GIT_REPOSITORY_ENV = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY")
+"""Set inside git hooks and ``git rebase -x``; they would point our git at another repository."""
+
+
+def create_project(spec: ProjectSpec) -> CreatedProject:
+    """Render a new project into ``<output>/<distribution name>``, all or nothing.
+
+    Everything that can be checked is checked before anything is written. The project is
+    rendered, and committed, in a hidden staging directory next to the target that is renamed
+    into place last, so a failure at any step leaves the output directory as it was.
+    """
+    name = parse_project_name(spec.name)
+    _check_description(spec.description)
+    output = _check_output(spec.output)
+    target = output / name.distribution
+    _check_target(target)
+    git = _find_git() if spec.git else None
+    if spec.interactive and not _has_terminal():
+        raise InvalidInput("--interactive needs a terminal; give the answers as options instead.")
+
+    staging = output / f".{name.distribution}.fastapi-gen-{secrets.token_hex(4)}"
+    try:
+        staging.mkdir()
+    except OSError as exc:
+        raise OperationFailed(f"Cannot write in {output}: {exc.strerror}.") from exc
+    try:
+        answers = _render(staging, spec, name)
+        commit = _commit(git, staging) if git else None
+        try:
+            staging.rename(target)
+        except OSError as exc:
+            raise OperationFailed(f"Could not move the project to {target}: {exc.strerror}.") from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # already gone after a successful rename
+    return CreatedProject(
+        path=target,
+        name=name,
+        description=str(answers["description"]),
+        database=Database(answers["database"]),
+        auth=bool(answers["auth"]),
+        commit=commit,
+    )
+
+
+def find_project_root(start: Path) -> Path:
+    """Return the nearest directory at or above ``start`` that holds a rendered project."""
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        if (directory / ANSWERS_FILE).is_file():
+            return directory
+    raise InvalidInput(f"{start} is not inside a fastapi-gen project (no {ANSWERS_FILE} found).")
+
+
+def _check_description(description: str | None) -> None:
+    if description is not None and ("\n" in description or "\r" in description):
+        raise InvalidInput("The description must be a single line.")
+
+
+def _check_output(output: Path) -> Path:
+    output = output.expanduser().resolve()
+    if not output.is_dir():
+        problem = "is not a directory" if output.exists() else "does not exist"
+        raise InvalidInput(f"Output directory {output} {problem}.")
+    return output
+
+
+def _check_target(target: Path) -> None:
+    if target.is_dir() and not target.is_symlink():
+        if any(target.iterdir()):
+            raise InvalidInput(
+                f"{target} already exists and is not empty; pick another name or --output."
+            )
+    elif target.exists() or target.is_symlink():
+        raise InvalidInput(f"{target} already exists and is not a directory.")
+
+
+def _find_git() -> str:
+    git = shutil.which("git")
+    if git is None:
+        raise OperationFailed("git is not installed or not on PATH; install it or pass --no-git.")
+    return git
+
+
+def _has_terminal() -> bool:
+    """Copier's prompts need a real terminal on both ends."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _render(staging: Path, spec: ProjectSpec, name: ProjectName) -> Mapping[str, Any]:
+    """Run Copier into ``staging`` and return the answers the project was rendered with."""
+    data: dict[str, Any] = {"project_name": name.title}
+    if spec.description is not None:
+        data["description"] = spec.description
+    if spec.database is not None:
+        data["database"] = spec.database.value
+    if spec.auth is not None:
+        data["auth"] = spec.auth
+    try:
+        with template_source() as source:
+            worker = copier.run_copy(
+                src_path=str(source),
+                dst_path=staging,
+                data=data,
+                defaults=not spec.interactive,
+                quiet=True,
+                unsafe=False,
+                cleanup_on_error=False,  # the staging directory is ours to remove
+                settings=copier.Settings(),  # the user's copier settings must not change our output
+            )
+    except InteractiveSessionError as exc:
+        raise InvalidInput("--interactive needs a terminal; give the answers as options instead.") from exc
+    except CopierAnswersInterrupt as exc:
+        raise OperationFailed("Cancelled; nothing was created.") from exc
+    except CopierError as exc:
+        raise OperationFailed(f"The template failed: {_one_line(exc)}") from exc
+    except ValueError as exc:
+        # Copier's bare ValueError: a validator refused an answer, or a question with no default
+        # went unanswered under defaults=True.
+        raise InvalidInput(f"{_one_line(exc)} (--interactive asks every question).") from exc
+    except OSError as exc:
+        raise OperationFailed(f"Could not write the project: {exc}") from exc
+    return worker.answers.combined
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def _commit(git: str, repo: Path) -> str:
+    """Make the project a repository with one commit holding every rendered file."""
+    configured = _git(git, repo, "config", "--get-regexp", _GIT_DEFAULTS_PATTERN, check=False)
+    keys = {line.split(" ", 1)[0].lower() for line in configured.splitlines()}
+    defaults = [f"{key}={value}" for key, value in _GIT_DEFAULTS.items() if key not in keys]
+    _git(git, repo, "init", "--quiet", config=defaults)
+    _git(git, repo, "add", "--all")
+    message = f"Initial commit from fastapi-gen {generator.__version__}"
+    # --no-verify: hooks from the user's init.templateDir have no say over generated files.
+    _git(git, repo, "commit", "--quiet", "--no-verify", "--message", message, config=defaults)
+    return _git(git, repo, "rev-parse", "HEAD")
+
+
+def _git(
+    git: str, repo: Path, command: str, *args: str, config: Sequence[str] = (), check: bool = True
+) -> str:
+    """Run one git command in ``repo``, which is, or is about to be, a repository of its own."""
+    env = {key: value for key, value in os.environ.items() if key not in _GIT_REPOSITORY_ENV}
+    # Before `git init`, stop git from finding an enclosing repository whose local settings
+    # would not apply to the new one.
+    env["GIT_CEILING_DIRECTORIES"] = str(repo.parent)
+    options = [option for setting in config for option in ("-c", setting)]
+    try:
+        result = subprocess.run(
+            [git, *options, command, *args],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError as exc:
+        raise OperationFailed(f"Could not run git: {exc.strerror}.") from exc
+    if check and result.returncode != 0:
+        detail = (result.stderr.strip().splitlines() or [f"exit status {result.returncode}"])[-1]
+        raise OperationFailed(f"git {command} failed: {detail}")
+    return result.stdout.strip()

@@ -1,0 +1,48 @@
+"""Where the Copier template lives, and how to hand it to Copier.
+
+The template root is the directory holding ``copier.yml`` and ``template/``. A wheel carries
+both inside the package as ``generator/_template/`` (pyproject's force-include); a source
+checkout or an editable install uses the repository root. Neither needs git or the network.
+"""
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from generator.errors import OperationFailed
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_NOT_TEMPLATE = shutil.ignore_patterns("__pycache__", "*.py[co]", ".*_cache")
+
+
+def template_root() -> Path:
+    """Return the packaged template if there is one, else the source checkout's root."""
+    for candidate in (_PACKAGE_DIR / "_template", _PACKAGE_DIR.parent):
+        if (candidate / "copier.yml").is_file() and (candidate / "template").is_dir():
+            return candidate
+    raise OperationFailed(
+        "The project template is missing from this installation; reinstall fastapi-gen-scaffold."
+    )
+
+
+@contextmanager
+def template_source() -> Iterator[Path]:
+    """Yield a template directory that Copier reads as plain files.
+
+    Copier treats a directory at the root of a git repository as a git template: it clones it,
+    checks out the latest tag (else HEAD), commits uncommitted changes with a warning, and
+    fails outright on a repository without commits. A source checkout is such a root, yet what
+    we mean to render is its working tree, so Copier gets a snapshot of the working tree
+    instead. The packaged template of a wheel is not a repository and is used in place.
+    """
+    root = template_root()
+    if not (root / ".git").exists():
+        yield root
+        return
+    with tempfile.TemporaryDirectory(prefix="fastapi-gen-template-") as tmp:
+        snapshot = Path(tmp)
+        shutil.copy2(root / "copier.yml", snapshot / "copier.yml")
+        shutil.copytree(root / "template", snapshot / "template", symlinks=True, ignore=_NOT_TEMPLATE)
+        yield snapshot

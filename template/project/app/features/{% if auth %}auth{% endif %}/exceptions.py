@@ -1,0 +1,42 @@
+from app.core.errors import BadRequest, Forbidden, Unauthorized
+
+
+class InvalidCredentials(Unauthorized):
+    def __init__(self) -> None:
+        super().__init__("Incorrect email or password")
+
+
+class NotAuthenticated(Unauthorized):
+    def __init__(self) -> None:
+        super().__init__("Not authenticated")
+
+
+class InvalidAccessToken(Unauthorized):
+    def __init__(self) -> None:
+        super().__init__("Invalid or expired access token")
+
+
+class InvalidRefreshToken(Unauthorized):
+    def __init__(self) -> None:
+        super().__init__("Invalid or expired refresh token")
+
+
+class RefreshTokenReused(InvalidRefreshToken):
+    """A rotated token came back: it was stolen or leaked, so its whole family is revoked."""
+
+    keeps_changes = True
+
+
+class InactiveUser(Forbidden):
+    def __init__(self) -> None:
+        super().__init__("This account is disabled")
+
+
+class AdminRequired(Forbidden):
+    def __init__(self) -> None:
+        super().__init__("Admin role required")
+
+
+class WrongPassword(BadRequest):
+    def __init__(self) -> None:
+        super().__init__("The current password is incorrect")

@@ -1,0 +1,16 @@
+from app.core.errors import Conflict, NotFound
+
+
+class UserNotFound(NotFound):
+    def __init__(self, user_id: int) -> None:
+        super().__init__(f"User {user_id} not found")
+
+
+class EmailTaken(Conflict):
+    def __init__(self) -> None:
+        super().__init__("A user with this email already exists")
+
+
+class CannotDeleteSelf(Conflict):
+    def __init__(self) -> None:
+        super().__init__("Admins cannot delete their own account")

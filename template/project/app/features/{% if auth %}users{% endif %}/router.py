@@ -1,0 +1,61 @@
+from http import HTTPStatus
+
+from fastapi import APIRouter
+
+from app.core.dependencies import SessionDep, SettingsDep
+from app.core.errors import BadRequest, Conflict, NotFound, error_responses
+from app.core.pagination import Page, PageParamsDep
+from app.features.auth import service as auth_service
+from app.features.auth.dependencies import AUTH_ERRORS, AdminUser, CurrentUser
+from app.features.users import service
+from app.features.users.schemas import PasswordChange, UserAdminUpdate, UserRead, UserUpdate
+
+router = APIRouter(prefix="/users", tags=["users"], responses=AUTH_ERRORS)
+
+
+@router.get("/me")
+async def read_me(user: CurrentUser) -> UserRead:
+    return UserRead.model_validate(user)
+
+
+@router.patch("/me", responses=error_responses(Conflict))
+async def update_me(data: UserUpdate, session: SessionDep, user: CurrentUser) -> UserRead:
+    return UserRead.model_validate(await service.update(session, user=user, data=data))
+
+
+@router.put(
+    "/me/password", status_code=HTTPStatus.NO_CONTENT, responses=error_responses(BadRequest)
+)
+async def change_my_password(
+    data: PasswordChange, session: SessionDep, settings: SettingsDep, user: CurrentUser
+) -> None:
+    """Change the password; every refresh token of the account stops working."""
+    await auth_service.change_password(session, settings=settings, user=user, data=data)
+
+
+@router.get("")
+async def list_users(session: SessionDep, _: AdminUser, params: PageParamsDep) -> Page[UserRead]:
+    return Page[UserRead].model_validate(await service.list_page(session, params=params))
+
+
+@router.get("/{user_id}", responses=error_responses(NotFound))
+async def read_user(user_id: int, session: SessionDep, _: AdminUser) -> UserRead:
+    return UserRead.model_validate(await service.get(session, user_id=user_id))
+
+
+@router.patch("/{user_id}", responses=error_responses(NotFound, Conflict))
+async def update_user(
+    user_id: int, data: UserAdminUpdate, session: SessionDep, _: AdminUser
+) -> UserRead:
+    user = await service.get(session, user_id=user_id)
+    return UserRead.model_validate(await service.update(session, user=user, data=data))
+
+
+@router.delete(
+    "/{user_id}",
+    status_code=HTTPStatus.NO_CONTENT,
+    responses=error_responses(NotFound, Conflict),
+)
+async def delete_user(user_id: int, session: SessionDep, admin: AdminUser) -> None:
+    user = await service.get(session, user_id=user_id)
+    await service.delete(session, user=user, acting_user=admin)

@@ -1,0 +1,67 @@
+"""Users: the rules about accounts. Services flush; the request commits."""
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.pagination import PageParams, Paginated, paginate
+from app.features.users.exceptions import CannotDeleteSelf, EmailTaken, UserNotFound
+from app.features.users.models import Role, User
+from app.features.users.schemas import UserUpdate
+
+
+async def find_by_email(session: AsyncSession, *, email: str) -> User | None:
+    return await session.scalar(select(User).where(User.email == email.lower()))
+
+
+async def _ensure_email_free(session: AsyncSession, *, email: str) -> None:
+    if await find_by_email(session, email=email) is not None:
+        raise EmailTaken
+
+
+async def create(
+    session: AsyncSession,
+    *,
+    email: str,
+    password_hash: str,
+    full_name: str | None = None,
+    role: Role = Role.USER,
+) -> User:
+    await _ensure_email_free(session, email=email)
+    user = User(email=email.lower(), password_hash=password_hash, full_name=full_name, role=role)
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def get(session: AsyncSession, *, user_id: int) -> User:
+    user = await session.get(User, user_id)
+    if user is None:
+        raise UserNotFound(user_id)
+    return user
+
+
+async def list_page(session: AsyncSession, *, params: PageParams) -> Paginated[User]:
+    return await paginate(session, select(User).order_by(User.id), params)
+
+
+async def update(session: AsyncSession, *, user: User, data: UserUpdate) -> User:
+    changes = data.changes()
+    new_email = changes.get("email")
+    if isinstance(new_email, str) and new_email != user.email:
+        await _ensure_email_free(session, email=new_email)
+    for field, value in changes.items():
+        setattr(user, field, value)
+    await session.flush()
+    return user
+
+
+async def set_password_hash(session: AsyncSession, *, user: User, password_hash: str) -> None:
+    user.password_hash = password_hash
+    await session.flush()
+
+
+async def delete(session: AsyncSession, *, user: User, acting_user: User) -> None:
+    if user.id == acting_user.id:
+        raise CannotDeleteSelf
+    await session.delete(user)
+    await session.flush()

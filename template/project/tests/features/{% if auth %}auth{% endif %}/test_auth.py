@@ -1,0 +1,258 @@
+from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
+
+import jwt
+import pytest
+from httpx import AsyncClient, Response
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.config import Settings
+from app.core.security import hash_refresh_token
+from app.features.auth.models import RefreshToken
+from app.features.users.models import User
+from tests.factories import DEFAULT_PASSWORD, create_user
+
+
+async def _login(client: AsyncClient, email: str, password: str = DEFAULT_PASSWORD) -> Response:
+    return await client.post("/auth/login", data={"username": email, "password": password})
+
+
+async def _tokens(client: AsyncClient, user: User) -> dict[str, str]:
+    response = await _login(client, user.email)
+    assert response.status_code == HTTPStatus.OK
+    tokens: dict[str, str] = response.json()
+    return tokens
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+class TestRegister:
+    async def test_creates_a_user_without_exposing_the_password(self, client: AsyncClient) -> None:
+        response = await client.post(
+            "/auth/register",
+            json={"email": "Ada@Example.com", "password": "long enough", "full_name": "Ada"},
+        )
+
+        assert response.status_code == HTTPStatus.CREATED
+        body = response.json()
+        assert body["email"] == "ada@example.com"
+        assert body["role"] == "user"
+        assert "password" not in body
+        assert "password_hash" not in body
+
+    async def test_refuses_a_taken_email_in_any_case(self, client: AsyncClient, user: User) -> None:
+        response = await client.post(
+            "/auth/register", json={"email": user.email.upper(), "password": "long enough"}
+        )
+
+        assert response.status_code == HTTPStatus.CONFLICT
+        assert response.json()["error"]["code"] == "conflict"
+
+    async def test_refuses_a_short_password(self, client: AsyncClient) -> None:
+        response = await client.post(
+            "/auth/register", json={"email": "bob@example.com", "password": "short"}
+        )
+
+        assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+        fields = [detail["field"] for detail in response.json()["error"]["details"]]
+        assert fields == ["body.password"]
+
+
+class TestLogin:
+    async def test_returns_tokens_that_authenticate(self, client: AsyncClient, user: User) -> None:
+        tokens = await _tokens(client, user)
+
+        assert tokens["token_type"] == "bearer"
+        me = await client.get("/users/me", headers=_bearer(tokens["access_token"]))
+        assert me.status_code == HTTPStatus.OK
+        assert me.json()["id"] == user.id
+
+    async def test_unknown_email_and_wrong_password_get_the_same_answer(
+        self, client: AsyncClient, user: User
+    ) -> None:
+        wrong_password = await _login(client, user.email, "not the password")
+        unknown_email = await _login(client, "nobody@example.com")
+
+        assert wrong_password.status_code == HTTPStatus.UNAUTHORIZED
+        assert unknown_email.status_code == HTTPStatus.UNAUTHORIZED
+        assert wrong_password.json() == unknown_email.json()
+
+    async def test_a_disabled_account_cannot_sign_in(
+        self, client: AsyncClient, session: AsyncSession, settings: Settings
+    ) -> None:
+        disabled = await create_user(session, settings, is_active=False)
+
+        response = await _login(client, disabled.email)
+
+        assert response.status_code == HTTPStatus.FORBIDDEN
+
+
+class TestRefresh:
+    async def test_rotates_the_refresh_token(self, client: AsyncClient, user: User) -> None:
+        tokens = await _tokens(client, user)
+
+        rotated = await client.post(
+            "/auth/refresh", json={"refresh_token": tokens["refresh_token"]}
+        )
+
+        assert rotated.status_code == HTTPStatus.OK
+        new_tokens = rotated.json()
+        assert new_tokens["refresh_token"] != tokens["refresh_token"]
+        me = await client.get("/users/me", headers=_bearer(new_tokens["access_token"]))
+        assert me.status_code == HTTPStatus.OK
+
+    async def test_reusing_a_rotated_token_revokes_the_whole_family(
+        self, client: AsyncClient, user: User
+    ) -> None:
+        stolen = (await _tokens(client, user))["refresh_token"]
+        rotated = await client.post("/auth/refresh", json={"refresh_token": stolen})
+        successor = rotated.json()["refresh_token"]
+
+        reuse = await client.post("/auth/refresh", json={"refresh_token": stolen})
+        after_reuse = await client.post("/auth/refresh", json={"refresh_token": successor})
+
+        assert reuse.status_code == HTTPStatus.UNAUTHORIZED
+        assert after_reuse.status_code == HTTPStatus.UNAUTHORIZED
+
+    async def test_other_sessions_survive_a_reuse(self, client: AsyncClient, user: User) -> None:
+        stolen = (await _tokens(client, user))["refresh_token"]
+        other_device = (await _tokens(client, user))["refresh_token"]
+        await client.post("/auth/refresh", json={"refresh_token": stolen})
+        await client.post("/auth/refresh", json={"refresh_token": stolen})
+
+        response = await client.post("/auth/refresh", json={"refresh_token": other_device})
+
+        assert response.status_code == HTTPStatus.OK
+
+    async def test_refuses_an_unknown_token(self, client: AsyncClient) -> None:
+        response = await client.post("/auth/refresh", json={"refresh_token": "made-up"})
+
+        assert response.status_code == HTTPStatus.UNAUTHORIZED
+
+    async def test_refuses_an_expired_token(
+        self, client: AsyncClient, session: AsyncSession, user: User
+    ) -> None:
+        refresh_token = (await _tokens(client, user))["refresh_token"]
+        stored = await session.scalar(
+            select(RefreshToken).where(RefreshToken.token_hash == hash_refresh_token(refresh_token))
+        )
+        assert stored is not None
+        stored.expires_at = datetime.now(UTC) - timedelta(seconds=1)
+        await session.flush()
+
+        response = await client.post("/auth/refresh", json={"refresh_token": refresh_token})
+
+        assert response.status_code == HTTPStatus.UNAUTHORIZED
+
+    async def test_stops_working_when_the_user_is_deleted(
+        self, client: AsyncClient, user: User, admin_headers: dict[str, str]
+    ) -> None:
+        refresh_token = (await _tokens(client, user))["refresh_token"]
+        deleted = await client.delete(f"/users/{user.id}", headers=admin_headers)
+        assert deleted.status_code == HTTPStatus.NO_CONTENT
+
+        response = await client.post("/auth/refresh", json={"refresh_token": refresh_token})
+
+        assert response.status_code == HTTPStatus.UNAUTHORIZED
+
+
+class TestLogout:
+    async def test_revokes_the_refresh_token(self, client: AsyncClient, user: User) -> None:
+        refresh_token = (await _tokens(client, user))["refresh_token"]
+
+        logout = await client.post("/auth/logout", json={"refresh_token": refresh_token})
+        refresh = await client.post("/auth/refresh", json={"refresh_token": refresh_token})
+
+        assert logout.status_code == HTTPStatus.NO_CONTENT
+        assert refresh.status_code == HTTPStatus.UNAUTHORIZED
+
+    async def test_an_unknown_token_is_already_logged_out(self, client: AsyncClient) -> None:
+        response = await client.post("/auth/logout", json={"refresh_token": "made-up"})
+
+        assert response.status_code == HTTPStatus.NO_CONTENT
+
+
+def _forge(settings: Settings, user: User, **changes: object) -> str:
+    """An access token like ours, with some claims or the algorithm changed."""
+    now = datetime.now(UTC)
+    claims: dict[str, object] = {
+        "sub": str(user.id),
+        "type": "access",
+        "iat": now,
+        "exp": now + timedelta(minutes=5),
+    }
+    algorithm = str(changes.pop("algorithm", "HS256"))
+    key = str(changes.pop("key", settings.secret_key.get_secret_value()))
+    claims.update(changes)
+    return jwt.encode(claims, key, algorithm=algorithm)
+
+
+class TestAccessTokens:
+    async def test_missing_token_is_401_with_a_bearer_challenge(self, client: AsyncClient) -> None:
+        response = await client.get("/users/me")
+
+        assert response.status_code == HTTPStatus.UNAUTHORIZED
+        assert response.headers["www-authenticate"] == "Bearer"
+        assert response.json()["error"]["code"] == "unauthorized"
+
+    async def test_a_valid_forged_shape_is_accepted(
+        self, client: AsyncClient, settings: Settings, user: User
+    ) -> None:
+        response = await client.get("/users/me", headers=_bearer(_forge(settings, user)))
+
+        assert response.status_code == HTTPStatus.OK
+
+    @pytest.mark.parametrize(
+        "changes",
+        [
+            {"exp": datetime.now(UTC) - timedelta(seconds=1)},
+            {"key": "another-secret-key-of-sufficient-length"},
+            {"algorithm": "HS512"},
+            {"type": "refresh"},
+            {"sub": "not-a-number"},
+        ],
+        ids=["expired", "wrong key", "wrong algorithm", "not an access token", "bad subject"],
+    )
+    async def test_bad_tokens_are_401(
+        self, client: AsyncClient, settings: Settings, user: User, changes: dict[str, object]
+    ) -> None:
+        token = _forge(settings, user, **changes)
+
+        response = await client.get("/users/me", headers=_bearer(token))
+
+        assert response.status_code == HTTPStatus.UNAUTHORIZED
+
+    async def test_unsigned_token_is_401(
+        self, client: AsyncClient, settings: Settings, user: User
+    ) -> None:
+        signed = _forge(settings, user)
+        header, payload, _ = signed.split(".")
+        unsigned = jwt.encode({"sub": str(user.id)}, None, algorithm="none")
+        tampered = f"{header}.{unsigned.split('.')[1]}."
+
+        for token in (unsigned, tampered, f"{header}.{payload}.tampered-signature"):
+            response = await client.get("/users/me", headers=_bearer(token))
+            assert response.status_code == HTTPStatus.UNAUTHORIZED, token
+
+    async def test_token_of_a_deleted_user_is_401(
+        self, client: AsyncClient, session: AsyncSession, user: User, user_headers: dict[str, str]
+    ) -> None:
+        await session.delete(user)
+        await session.flush()
+
+        response = await client.get("/users/me", headers=user_headers)
+
+        assert response.status_code == HTTPStatus.UNAUTHORIZED
+
+    async def test_token_of_a_disabled_user_is_403(
+        self, client: AsyncClient, session: AsyncSession, user: User, user_headers: dict[str, str]
+    ) -> None:
+        user.is_active = False
+        await session.flush()
+
+        response = await client.get("/users/me", headers=user_headers)
+
+        assert response.status_code == HTTPStatus.FORBIDDEN
