@@ -1,0 +1,126 @@
+"""Template checks: render the template with pytest-copie, then run the project's own checks."""
+
+import asyncio
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from pytest_copie.plugin import Copie
+
+POSTGRES_URL_VARIABLE = "FASTAPI_GEN_TEST_POSTGRES_URL"
+BIN = Path(sys.executable).parent
+
+
+@dataclass(frozen=True)
+class Variant:
+    database: str
+    auth: bool
+
+    @property
+    def id(self) -> str:
+        return f"{self.database}-{'auth' if self.auth else 'noauth'}"
+
+
+VARIANTS = [
+    Variant(database, auth) for database in ("sqlite", "postgresql") for auth in (True, False)
+]
+
+
+@dataclass
+class Project:
+    """A rendered project and the environment its commands run in."""
+
+    path: Path
+    variant: Variant
+    env: dict[str, str] = field(default_factory=dict)
+
+    def run(self, *command: str) -> subprocess.CompletedProcess[str]:
+        """Run a command of this environment's virtualenv inside the project."""
+        executable = str(BIN / command[0]) if (BIN / command[0]).exists() else command[0]
+        return subprocess.run(
+            [executable, *command[1:]],
+            cwd=self.path,
+            env={**os.environ, **self.env},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    def check(self, *command: str) -> str:
+        """Run a command that must succeed; its output explains any failure."""
+        result = self.run(*command)
+        output = result.stdout + result.stderr
+        assert result.returncode == 0, f"{' '.join(command)} failed:\n{output}"
+        return output
+
+
+def postgres_admin_url() -> str:
+    """The server's maintenance URL; without one, skip locally and fail in CI."""
+    url = os.environ.get(POSTGRES_URL_VARIABLE)
+    if url:
+        return url
+    reason = f"{POSTGRES_URL_VARIABLE} is not set, so there is no PostgreSQL server to test on"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI must provide one; .ci/run starts it)")
+    pytest.skip(reason)
+
+
+def create_database(admin_url: str, name: str) -> str:
+    """Create an empty database and return its SQLAlchemy URL for the asyncpg driver."""
+    import asyncpg
+
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise ValueError(f"unsafe database name: {name}")
+
+    async def recreate() -> None:
+        connection = await asyncpg.connect(admin_url)
+        try:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await connection.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await connection.close()
+
+    asyncio.run(recreate())
+    parts = urlsplit(admin_url)
+    return urlunsplit(parts._replace(scheme="postgresql+asyncpg", path=f"/{name}"))
+
+
+def database_env(variant: Variant, name: str, project_dir: Path) -> dict[str, str]:
+    """Where the project's tests and migrations run: SQLite files, or fresh PostgreSQL databases."""
+    if variant.database == "postgresql":
+        admin_url = postgres_admin_url()
+        return {
+            "TEST_DATABASE_URL": create_database(admin_url, f"fg_{name}_test"),
+            "DATABASE_URL": create_database(admin_url, f"fg_{name}"),
+        }
+    return {"DATABASE_URL": f"sqlite+aiosqlite:///{project_dir / 'migrations-check.db'}"}
+
+
+def render(copie: Copie, **answers: object) -> Path:
+    result = copie.copy(extra_answers={"project_name": "Shop API", **answers})
+    assert result.exception is None, result.exception
+    assert result.exit_code == 0
+    assert result.project_dir is not None
+    return result.project_dir
+
+
+@pytest.fixture(scope="session")
+def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One mypy cache for every rendered project: third-party packages are analysed once."""
+    return tmp_path_factory.mktemp("mypy-cache")
+
+
+@pytest.fixture(scope="module", params=VARIANTS, ids=lambda variant: variant.id)
+def project(
+    request: pytest.FixtureRequest, copie_session: Copie, mypy_cache: Path
+) -> Iterator[Project]:
+    variant: Variant = request.param
+    path = render(copie_session, database=variant.database, auth=variant.auth)
+    env = database_env(variant, variant.id.replace("-", "_"), path)
+    yield Project(path=path, variant=variant, env={**env, "MYPY_CACHE_DIR": str(mypy_cache)})

@@ -1,0 +1,87 @@
+"""Every database x auth combination renders a project whose own checks all pass."""
+
+import re
+
+import pytest
+
+from tests.template.conftest import Project
+
+# The rendered project's own test suite, per variant: a drop means tests went missing.
+EXPECTED_TESTS = {True: 61, False: 12}
+
+
+def passed_count(pytest_output: str) -> int:
+    summary = pytest_output.strip().splitlines()[-1]
+    assert not re.search(r"\b(failed|error|errors|skipped|xfailed|xpassed)\b", summary), summary
+    match = re.search(r"(\d+) passed", summary)
+    assert match, summary
+    return int(match.group(1))
+
+
+def test_its_own_test_suite_passes(project: Project) -> None:
+    output = project.check("python", "-m", "pytest", "-q", "-p", "no:cacheprovider")
+
+    assert passed_count(output) == EXPECTED_TESTS[project.variant.auth]
+
+
+def test_lint_and_format_are_clean(project: Project) -> None:
+    project.check("ruff", "check", ".")
+    project.check("ruff", "format", "--check", ".")
+
+
+def test_strict_type_check_passes(project: Project) -> None:
+    output = project.check("mypy")
+
+    assert "Success: no issues found" in output
+
+
+def test_migrations_round_trip_and_match_the_models(project: Project) -> None:
+    project.check("alembic", "upgrade", "head")
+    project.check("alembic", "downgrade", "base")
+    project.check("alembic", "upgrade", "head")
+    output = project.check("alembic", "check")
+
+    assert "No new upgrade operations detected" in output
+
+
+def test_no_template_syntax_is_left_behind(project: Project) -> None:
+    leftovers = [
+        path.relative_to(project.path)
+        for path in project.path.rglob("*")
+        if path.is_file()
+        and ".git" not in path.parts
+        and re.search(r"(?<!\$)\{\{|\{%|%\}", path.read_text(errors="replace"))
+    ]
+
+    assert leftovers == []
+
+
+def test_database_choice_is_wired_through(project: Project) -> None:
+    pyproject = (project.path / "pyproject.toml").read_text()
+    config = (project.path / "app/core/config.py").read_text()
+    compose = (project.path / "compose.yaml").read_text()
+
+    if project.variant.database == "postgresql":
+        assert "asyncpg" in pyproject and "aiosqlite" not in pyproject
+        assert 'database_url: str = "postgresql+asyncpg://' in config
+        assert "image: postgres" in compose
+    else:
+        assert "aiosqlite" in pyproject and "asyncpg" not in pyproject
+        assert 'database_url: str = "sqlite+aiosqlite://' in config
+        assert "postgres" not in compose
+
+
+def test_without_auth_nothing_auth_related_is_left(project: Project) -> None:
+    if project.variant.auth:
+        pytest.skip("only --no-auth projects must be free of auth code")
+    pattern = re.compile(r"auth|jwt|argon2|secret_key|token|password_hash|current_user", re.I)
+    offenders = {
+        str(path.relative_to(project.path)): pattern.findall(path.read_text())
+        for path in project.path.rglob("*")
+        if path.is_file()
+        and path.name != ".copier-answers.yml"  # records the answer `auth: false` itself
+        and path.suffix in {".py", ".toml", ".yml", ".yaml", ".example", ".md", ".ini"}
+        and pattern.search(path.read_text())
+    }
+
+    assert offenders == {}
