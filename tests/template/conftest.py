@@ -5,7 +5,6 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -117,10 +116,8 @@ def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module", params=VARIANTS, ids=lambda variant: variant.id)
-def project(
-    request: pytest.FixtureRequest, copie_session: Copie, mypy_cache: Path
-) -> Iterator[Project]:
+def project(request: pytest.FixtureRequest, copie_session: Copie, mypy_cache: Path) -> Project:
     variant: Variant = request.param
     path = render(copie_session, database=variant.database, auth=variant.auth)
     env = database_env(variant, variant.id.replace("-", "_"), path)
-    yield Project(path=path, variant=variant, env={**env, "MYPY_CACHE_DIR": str(mypy_cache)})
+    return Project(path=path, variant=variant, env={**env, "MYPY_CACHE_DIR": str(mypy_cache)})

@@ -62,11 +62,13 @@ def test_database_choice_is_wired_through(project: Project) -> None:
     compose = (project.path / "compose.yaml").read_text()
 
     if project.variant.database == "postgresql":
-        assert "asyncpg" in pyproject and "aiosqlite" not in pyproject
+        assert "asyncpg" in pyproject
+        assert "aiosqlite" not in pyproject
         assert 'database_url: str = "postgresql+asyncpg://' in config
         assert "image: postgres" in compose
     else:
-        assert "aiosqlite" in pyproject and "asyncpg" not in pyproject
+        assert "aiosqlite" in pyproject
+        assert "asyncpg" not in pyproject
         assert 'database_url: str = "sqlite+aiosqlite://' in config
         assert "postgres" not in compose
 
