@@ -1,0 +1,72 @@
+"""A set of file changes that is checked in full, then written all or nothing."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import OperationFailed
+
+
+@dataclass
+class Changes:
+    writes: dict[Path, str] = field(default_factory=dict)
+    """Relative path -> new content."""
+    deletes: list[Path] = field(default_factory=list)
+
+    def describe(self, root: Path) -> list[str]:
+        lines = [
+            f"{'update' if (root / path).exists() else 'create'} {path}"
+            for path in sorted(self.writes)
+        ]
+        lines += [f"delete {path}" for path in sorted(self.deletes)]
+        return lines
+
+    def apply(self, root: Path) -> None:
+        """Write everything, or on any failure put back what was there and remove what was new."""
+        originals: dict[Path, bytes | None] = {}
+        created_dirs: list[Path] = []
+        try:
+            for relative, text in self.writes.items():
+                path = root / relative
+                originals[path] = path.read_bytes() if path.exists() else None
+                created_dirs += _make_parents(path.parent)
+                path.write_text(text, encoding="utf-8")
+            for relative in self.deletes:
+                path = root / relative
+                originals[path] = path.read_bytes()
+                path.unlink()
+        except OSError as error:
+            for path, content in reversed(originals.items()):
+                if content is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    path.write_bytes(content)
+            for directory in reversed(created_dirs):
+                directory.rmdir()
+            raise OperationFailed(f"Could not write {error.filename}: {error.strerror}.") from None
+        for relative in self.deletes:
+            _remove_empty_parents((root / relative).parent, stop=root)
+
+
+def _make_parents(directory: Path) -> list[Path]:
+    """Create missing directories, returning those that were created, outermost first."""
+    missing = []
+    while not directory.exists():
+        missing.append(directory)
+        directory = directory.parent
+    for path in reversed(missing):
+        path.mkdir()
+    return list(reversed(missing))
+
+
+def _remove_empty_parents(directory: Path, stop: Path) -> None:
+    """Remove directories left empty (or holding only bytecode caches) up to `stop`."""
+    while directory != stop and directory.is_dir():
+        leftovers = [entry for entry in directory.iterdir() if entry.name != "__pycache__"]
+        if leftovers:
+            return
+        for cache in directory.iterdir():
+            for compiled in cache.iterdir():
+                compiled.unlink()
+            cache.rmdir()
+        directory.rmdir()
+        directory = directory.parent

@@ -1,0 +1,330 @@
+"""add-feature and remove-feature: plan every file first, check, then write all or nothing.
+
+A feature is a package in app/features/ (model, schemas, service, router, exceptions), its tests
+and factories in tests/features/, and one Alembic revision. The app discovers feature packages,
+so nothing else is edited; `.fastapi-gen.json` records what was written.
+"""
+
+import keyword
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator import manifest
+from generator.changes import Changes
+from generator.codegen import FeatureNames, FieldView, Imports, Target, feature_names
+from generator.errors import InvalidInput
+from generator.existing import FEATURES_DIR, TESTS_FEATURES_DIR, VERSIONS_DIR, ExistingProject
+from generator.fields import FieldSpec, FieldType, parse_fields
+from generator.inflection import pluralize
+from generator.migrations import next_revision_id, read_revisions, single_head
+
+# Packages and names the project already uses, and names the generated code uses for itself.
+RESERVED_FEATURES = frozenset(
+    {"users", "user", "auth", "core", "features", "health", "app", "main", "tests", "migrations"}
+)
+RESERVED_SINGULARS = frozenset(
+    {
+        "session", "data", "user", "query", "params", "statement", "column", "values",
+        "changes", "service", "router", "settings", "page", "direction", "name", "value",
+        "field", "current", "response", "client", "headers", "refs", "model", "select",
+    }
+)  # fmt: skip
+_WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+
+
+def parse_feature_name(raw: str) -> FeatureNames:
+    """`orders`, `order`, `order-items`, `OrderItem`, `people` -> names in every form needed."""
+    text = raw.strip()
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", text):
+        problem = "must start with a letter" if text[:1].isdigit() else "is not a valid name"
+        raise InvalidInput(
+            f"Feature name '{raw}' {problem}; use letters, digits, '-' or '_', e.g. 'order-items'."
+        )
+    words = [word.lower() for word in _WORDS.findall(text)]
+    snake = "_".join(words)
+    *head, last = words
+    plural = "_".join([*head, pluralize(last)])
+    names = feature_names(plural)
+    for candidate in {snake, plural, names.singular}:
+        if keyword.iskeyword(candidate) or keyword.issoftkeyword(candidate):
+            raise InvalidInput(f"Feature name '{raw}' gives '{candidate}', a Python keyword.")
+    if plural in RESERVED_FEATURES or snake in RESERVED_FEATURES:
+        raise InvalidInput(f"Feature name '{raw}' is taken by the project itself ('{plural}').")
+    if names.singular in RESERVED_SINGULARS:
+        raise InvalidInput(
+            f"Feature name '{raw}' gives '{names.singular}', a name the generated code uses "
+            "for something else; choose another."
+        )
+    return names
+
+
+@dataclass(frozen=True)
+class FeatureRequest:
+    name: str
+    fields: list[str]
+    public: bool = False
+
+
+def _target(project: ExistingProject, records: dict[str, manifest.FeatureRecord], field: FieldSpec) -> Target:
+    assert field.target is not None
+    try:
+        names = parse_feature_name(field.target)
+    except InvalidInput:
+        names = feature_names(pluralize(field.target.replace("-", "_").lower()))
+    if names.plural == "users":
+        if not project.auth:
+            raise InvalidInput(f"Invalid field '{field.source}': this project has no users (--no-auth).")
+        return Target(names=feature_names("users"), owned=False)
+    record = records.get(names.plural)
+    if record is None:
+        raise InvalidInput(
+            f"Invalid field '{field.source}': there is no feature '{field.target}' to refer to"
+            + (f" (features: {', '.join(sorted(records))})." if records else "; add it first.")
+        )
+    return Target(names=names, owned=record.owned)
+
+
+def _defaults_as_json(views: list[FieldView]) -> list[tuple[str, object]]:
+    """What a row created without the optional fields holds in them, as JSON returns it."""
+    found: list[tuple[str, object]] = []
+    for view in views:
+        spec = view.spec
+        if spec.default is None:
+            if spec.optional:
+                found.append((view.name, None))
+            continue
+        if spec.type in {FieldType.STR, FieldType.TEXT, FieldType.ENUM}:
+            found.append((view.name, spec.default))
+        elif spec.type is FieldType.INT:
+            found.append((view.name, int(spec.default)))
+        elif spec.type is FieldType.FLOAT:
+            found.append((view.name, float(spec.default)))
+        elif spec.type is FieldType.BOOL:
+            found.append((view.name, spec.default == "true"))
+    return found
+
+
+def _context(project: ExistingProject, names: FeatureNames, views: list[FieldView], owned: bool) -> dict[str, Any]:
+    refs = [view for view in views if view.spec.type is FieldType.REF]
+    scalars = [view for view in views if view.spec.type is not FieldType.REF]
+    unique = [view for view in views if view.spec.unique]
+    targets = {view.target.names.plural: view.target for view in refs if view.target}
+    # A user is needed to own new rows, and to check references to rows that have owners.
+    check_user = any(target.owned for target in targets.values())
+    create_user = owned or check_user
+    signed_in = ", _: CurrentUser" if project.auth else ""
+    indexes = ([{"name": "owner_id", "unique": False}] if owned else []) + [
+        {"name": view.name, "unique": view.spec.unique}
+        for view in views
+        if view.spec.index or view.spec.type is FieldType.REF
+    ]
+    update_field = scalars[0] if scalars else refs[0]
+    auth_errors = "AUTH_ERRORS | " if project.auth and not owned else ""
+    checks = bool(unique or refs)
+    write_errors = "NotFound, Conflict, Unprocessable" if checks else "NotFound"
+    return {
+        "names": names,
+        "cls": names.class_name,
+        "var": names.singular,
+        "fields": views,
+        "scalars": scalars,
+        "refs": refs,
+        "enums": [view for view in views if view.spec.type is FieldType.ENUM],
+        "enum_classes": [view.enum_class for view in views if view.spec.type is FieldType.ENUM],
+        "ref_targets": list(targets.values()),
+        "users_refs": any(target.is_users for target in targets.values()),
+        "owned_refs": any(target.owned for target in targets.values()),
+        "unique_fields": unique,
+        "unique_constraints": [view for view in unique if not (view.spec.index or view.spec.type is FieldType.REF)],
+        "indexes": indexes,
+        "filterable": [view for view in views if view.filterable],
+        "sortable": [view for view in views if view.sortable],
+        "sort_keys": ["id", "created_at", "updated_at"] + [view.name for view in views if view.sortable],
+        "nullable_set": "{" + ", ".join(f'"{view.name}"' for view in views if view.optional) + "}"
+        if any(view.optional for view in views)
+        else "",
+        "owned": owned,
+        "auth": project.auth,
+        "check_user": check_user,
+        "create_user": create_user,
+        "checks": checks,
+        "user_param": ", user: User" if project.auth else "",
+        "user_arg": ", user" if project.auth else "",
+        "reader": ", user: CurrentUser" if owned else "",
+        "writer_create": ", user: CurrentUser" if create_user else signed_in,
+        "writer_update": ", user: CurrentUser" if owned or check_user else signed_in,
+        "writer_delete": ", user: CurrentUser" if owned else signed_in,
+        "responses": {
+            "for_create": f", responses={auth_errors}error_responses(Conflict, Unprocessable)" if checks else (f", responses={auth_errors.removesuffix(' | ')}" if auth_errors else ""),
+            "for_read": ", responses=error_responses(NotFound)",
+            "for_update": f", responses={auth_errors}error_responses({write_errors})",
+            "for_delete": f", responses={auth_errors}error_responses(NotFound)",
+        },
+        # Test data
+        "samples": {n: {view.name: view.sample(n) for view in scalars} for n in (1, 2, 3)},
+        "required_names": sorted(view.name for view in views if view.required),
+        "required_fields": {f"body.{view.name}" for view in views if view.required},
+        "defaults": _defaults_as_json(views),
+        "invalid_values": [(view.name, view.invalid) for view in views],
+        "ref_names": [view.name for view in refs],
+        "update_field": update_field,
+        "non_nullable_names": [view.name for view in views if not view.optional],
+        "filter_names": [view.name for view in views if view.filterable and view.distinguishes(1, 2)],
+        "sort_cases": [
+            (view.name, True if view.spec.type is FieldType.REF else _sorts_before(view.sample(1), view.sample(2)))
+            for view in views
+            if view.sortable and view.distinguishes(1, 2)
+        ],
+        "unique_names": [view.name for view in unique],
+    }
+
+
+def _sorts_before(first: object, second: object) -> bool:
+    if isinstance(first, str) and isinstance(second, str):
+        return first < second
+    return bool(first < second)  # type: ignore[operator]
+
+
+_TEMPLATES = {
+    "models.py.jinja": "{app}/models.py",
+    "schemas.py.jinja": "{app}/schemas.py",
+    "exceptions.py.jinja": "{app}/exceptions.py",
+    "service.py.jinja": "{app}/service.py",
+    "router.py.jinja": "{app}/router.py",
+    "factories.py.jinja": "{tests}/factories.py",
+    "test_feature.py.jinja": "{tests}/test_{plural}.py",
+}
+_NO_UNIQUE = frozenset({FieldType.BOOL, FieldType.ENUM})
+
+
+def _render_files(context: dict[str, Any], names: FeatureNames, migration: Path) -> dict[Path, str]:
+    import jinja2
+
+    from generator.template import template_root
+
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_root() / "template" / "feature"),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+    )
+    environment.filters["pyrepr"] = repr
+    places = {
+        "app": str(FEATURES_DIR / names.plural),
+        "tests": str(TESTS_FEATURES_DIR / names.plural),
+        "plural": names.plural,
+    }
+    files: dict[Path, str] = {
+        FEATURES_DIR / names.plural / "__init__.py": "",
+        TESTS_FEATURES_DIR / names.plural / "__init__.py": "",
+    }
+    for template, destination in {**_TEMPLATES, "migration.py.jinja": str(migration)}.items():
+        imports = Imports()
+        text = environment.get_template(template).render(**context, imports=imports)
+        files[Path(destination.format(**places))] = text.replace("# <imports>", imports.render())
+    return files
+
+
+def plan_add_feature(project: ExistingProject, request: FeatureRequest) -> tuple[Changes, FeatureNames]:
+    """Everything add-feature would write; raises InvalidInput before anything is written."""
+    names = parse_feature_name(request.name)
+    records = manifest.load(project.root)
+    if names.plural in records or project.has_feature(names.plural):
+        raise InvalidInput(f"Feature '{names.plural}' already exists in app/features/{names.plural}/.")
+    if not request.fields:
+        raise InvalidInput("Give the feature at least one field, e.g. 'title:str:120'.")
+    specs = parse_fields(request.fields)
+    for spec in specs:
+        if spec.unique and spec.type in _NO_UNIQUE:
+            raise InvalidInput(f"Invalid field '{spec.source}': a {spec.type} field cannot be unique.")
+    owned = project.auth and not request.public
+    views = [
+        FieldView(spec, names, _target(project, records, spec) if spec.type is FieldType.REF else None)
+        for spec in specs
+    ]
+    revisions = read_revisions(project.root / VERSIONS_DIR)
+    revision = next_revision_id(revisions)
+    migration = VERSIONS_DIR / f"{revision}_{names.plural}.py"
+    context = _context(project, names, views, owned)
+    context.update(revision=revision, down_revision=single_head(revisions))
+
+    from generator.formatting import format_python
+
+    files = format_python(project.root, _render_files(context, names, migration))
+    taken = sorted(str(path) for path in files if (project.root / path).exists())
+    if taken:
+        raise InvalidInput(f"Feature '{names.plural}' would overwrite {', '.join(taken)}.")
+    records[names.plural] = manifest.FeatureRecord(
+        fields=[spec.source for spec in specs],
+        owned=owned,
+        revision=revision,
+        files={str(path): manifest.digest(text) for path, text in sorted(files.items())},
+    )
+    changes = Changes(writes={**files, Path(manifest.MANIFEST): manifest.dump(records) or ""})
+    return changes, names
+
+
+def _references_to(plural: str, records: dict[str, manifest.FeatureRecord]) -> list[str]:
+    """Features with a `ref` field pointing at `plural`."""
+    referrers = []
+    for other, record in records.items():
+        for spec in parse_fields(record.fields):
+            if spec.target is not None and other != plural:
+                target = feature_names(pluralize(spec.target.replace("-", "_").lower()))
+                try:
+                    target = parse_feature_name(spec.target)
+                except InvalidInput:
+                    pass
+                if target.plural == plural:
+                    referrers.append(other)
+    return sorted(set(referrers))
+
+
+def plan_remove_feature(project: ExistingProject, name: str, *, force: bool) -> tuple[Changes, FeatureNames, list[str]]:
+    """What remove-feature would delete; the third item lists what is kept and why."""
+    names = parse_feature_name(name)
+    records = manifest.load(project.root)
+    record = records.get(names.plural)
+    if record is None:
+        if project.has_feature(names.plural):
+            raise InvalidInput(f"Feature '{names.plural}' was not created by add-feature; remove it by hand.")
+        raise InvalidInput(f"There is no feature '{names.plural}' to remove.")
+
+    problems = []
+    referrers = _references_to(names.plural, records)
+    if referrers:
+        problems.append(f"{', '.join(referrers)} refer to it")
+    edited = sorted(
+        path
+        for path, expected in record.files.items()
+        if (project.root / path).exists() and manifest.digest((project.root / path).read_text(encoding="utf-8")) != expected
+    )
+    if edited:
+        problems.append(f"edited since it was added: {', '.join(edited)}")
+    revisions = read_revisions(project.root / VERSIONS_DIR)
+    migration = next((str(r.path.relative_to(project.root)) for r in revisions if r.id == record.revision), None)
+    head = single_head(revisions) if revisions else None
+    kept = []
+    if migration is not None and head != record.revision:
+        problems.append(f"its migration {record.revision} is not the latest, later ones build on it")
+        kept.append(f"kept {migration}: write a migration that drops '{names.plural}'")
+    if problems and not force:
+        raise InvalidInput(f"Not removing '{names.plural}': {'; '.join(problems)}. Use --force to remove it anyway.")
+
+    deletes = [
+        Path(path)
+        for path in sorted(record.files)
+        if (project.root / path).exists() and not (path == migration and head != record.revision)
+    ]
+    del records[names.plural]
+    text = manifest.dump(records)
+    changes = Changes(deletes=deletes)
+    if text is None:
+        changes.deletes.append(Path(manifest.MANIFEST))
+    else:
+        changes.writes[Path(manifest.MANIFEST)] = text
+    return changes, names, kept
