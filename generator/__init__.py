@@ -1,7 +1,7 @@
 """fastapi-gen: create production-shaped FastAPI projects from a packaged Copier template."""
 
 DISTRIBUTION = "fastapi-gen-scaffold"
-"""The name on PyPI (``fastapi-gen`` belongs to an unrelated project); the command stays ``fastapi-gen``."""
+"""Our name on PyPI, where ``fastapi-gen`` is an unrelated project. The command keeps that name."""
 
 
 def __getattr__(name: str) -> str:

@@ -22,6 +22,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 
@@ -61,26 +62,27 @@ def main(
 
 @app.command()
 def new(
-    name: Annotated[str, typer.Argument(help="Project name, e.g. 'my-api' or 'My API'.")],
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="Project name, e.g. 'my-api' or 'My API'.")
+    ],
     database: Annotated[
         Database | None,
-        typer.Option(help="Where the data lives.", show_default="sqlite"),
+        typer.Option(help="Where the data lives.  [default: sqlite]"),
     ] = None,
     auth: Annotated[
         bool | None,
-        typer.Option("--auth/--no-auth", help="Users, roles and JWT auth.", show_default="--auth"),
+        typer.Option("--auth/--no-auth", help="Users, roles and JWT auth.  [default: auth]"),
     ] = None,
     description: Annotated[
         str | None,
-        typer.Option(help="One-line description for pyproject.toml.", show_default=False),
+        typer.Option(help="One line for pyproject.toml and the README."),
     ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
             "--output",
             "-o",
-            help="Directory to create the project in.",
-            show_default="current directory",
+            help="Directory to create the project in.  [default: current directory]",
         ),
     ] = None,
     git: Annotated[
@@ -88,7 +90,7 @@ def new(
     ] = True,
     interactive: Annotated[
         bool,
-        typer.Option(help="Ask the template's questions that no option answered."),
+        typer.Option("--interactive", help="Ask the template's questions no option answered."),
     ] = False,
 ) -> None:
     """Create a new FastAPI project in <output>/<name>.
@@ -130,3 +132,116 @@ def _relative_to_cwd(path: Path) -> str:
     """The shortest way to name ``path`` from here: relative below the cwd, else absolute."""
     cwd = Path.cwd()
     return os.path.relpath(path, cwd) if path.is_relative_to(cwd) else str(path)
+
+
+FIELDS_HELP = """\
+Fields are NAME[:TYPE[:ARG ...]][:MODIFIER ...]; TYPE defaults to str.
+
+\b
+Types:     str[:MAXLEN] (255), text, int, float, bool, date, datetime, uuid, json,
+           decimal[:PRECISION:SCALE] (12:2), enum:VALUE1:VALUE2[:...],
+           ref:FEATURE (a many-to-one reference; ref:users for a user)
+Modifiers: optional, unique, index, default=VALUE
+
+\b
+Example:
+  fastapi-gen add-feature orders title:str:120 total:decimal:10:2 \\
+      status:enum:pending:paid:shipped:default=pending note:text:optional \\
+      customer:ref:customers
+"""
+
+ProjectOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--project",
+        "-p",
+        help="The project to change.  [default: the one around the current directory]",
+    ),
+]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Print the files that would change; write nothing.")
+]
+
+
+@app.command("add-feature", epilog=FIELDS_HELP)
+def add_feature(
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME", help="Feature name, singular or plural: orders, order-items, Person."
+        ),
+    ],
+    fields: Annotated[
+        list[str] | None, typer.Argument(metavar="FIELD", help="The feature's fields, see below.")
+    ] = None,
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public", help="Rows have no owner: anyone reads them, signed-in users write them."
+        ),
+    ] = False,
+    project: ProjectOption = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Add a CRUD feature: model, schemas, service, router, tests and a migration."""
+    from generator.existing import ExistingProject
+    from generator.feature import FeatureRequest, plan_add_feature
+
+    with user_errors():
+        existing = ExistingProject.locate(project or Path.cwd())
+        changes, names = plan_add_feature(
+            existing, FeatureRequest(name=name, fields=fields or [], public=public)
+        )
+        _show_changes(changes.describe(existing.root), dry_run)
+        if dry_run:
+            return
+        changes.apply(existing.root)
+    _show_next(f"Added {names.plural} at /{names.url}.", ["alembic upgrade head", "pytest"])
+
+
+@app.command("remove-feature")
+def remove_feature(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The feature to remove.")],
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Remove it even if edited, referenced, or not the latest migration."
+        ),
+    ] = False,
+    project: ProjectOption = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Remove a feature that add-feature created, and its migration when it is the latest."""
+    from generator.existing import ExistingProject
+    from generator.feature import plan_remove_feature
+
+    with user_errors():
+        existing = ExistingProject.locate(project or Path.cwd())
+        changes, names, kept = plan_remove_feature(existing, name, force=force)
+        _show_changes(changes.describe(existing.root) + kept, dry_run)
+        if dry_run:
+            return
+        changes.apply(existing.root)
+    _show_next(f"Removed {names.plural}.", ["pytest"])
+
+
+def _show_changes(lines: list[str], dry_run: bool) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console(highlight=False)
+    if dry_run:
+        console.print("[yellow]Dry run[/]: nothing is written.")
+    styles = {"create": "green", "update": "yellow", "delete": "red", "kept": "yellow"}
+    for line in lines:
+        verb, _, rest = line.partition(" ")
+        console.print(f"  [{styles.get(verb, 'white')}]{verb:<6}[/] {escape(rest)}", soft_wrap=True)
+
+
+def _show_next(summary: str, commands: list[str]) -> None:
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    console.print(f"\n[green]{summary}[/] Next:")
+    for command in commands:
+        console.print(f"  {command}")

@@ -31,7 +31,7 @@ def format_call(prefix: str, arguments: list[str], indent: str = "", suffix: str
 
 def _import_sort_key(name: str) -> tuple[int, str]:
     """isort's order-by-type, as ruff applies it: CONSTANTS, then Classes, then functions."""
-    bare = name.split(" as ")[0]
+    bare = name.split(" as ", maxsplit=1)[0]
     if bare.isupper() and len(bare) > 1:
         return (0, bare)
     if bare[0].isupper():
@@ -58,7 +58,7 @@ class Imports:
         self._names.setdefault(module, set()).update(names)
 
     def _section(self, module: str) -> int:
-        root = module.split(".")[0].split(" ")[0]
+        root = module.split(".", maxsplit=1)[0].split(" ", maxsplit=1)[0]
         if root in self.STDLIB:
             return 0
         if root in self.FIRST_PARTY:
@@ -78,6 +78,13 @@ class Imports:
             sections[self._section(module)].append(line)
         # `import x` lines come before `from x import y` lines within a section.
         return "\n\n".join("\n".join(section) for section in sections if section)
+
+
+def _known(value: int | None) -> int:
+    """A size that parsing always fills in for the field types that read it."""
+    if value is None:
+        raise ValueError("field parsed without its size")
+    return value
 
 
 @dataclass(frozen=True)
@@ -234,15 +241,20 @@ class FieldView:
             return [f"Numeric({self.spec.precision}, {self.spec.scale})"]
         if kind is FieldType.ENUM:
             imports.add("sqlalchemy", "Enum")
+            values = "values_callable=lambda choices: [choice.value for choice in choices]"
             return [
-                f"Enum({self.enum_class}, native_enum=False, length={self.enum_length}, "
-                "values_callable=lambda choices: [choice.value for choice in choices])"
+                f"Enum({self.enum_class}, native_enum=False, length={self.enum_length}, {values})"
             ]
         if kind is FieldType.REF:
-            assert self.target is not None
             imports.add("sqlalchemy", "ForeignKey")
-            return [f'ForeignKey("{self.target.names.plural}.id", ondelete="{self.ondelete}")']
+            return [f'ForeignKey("{self.target_table}.id", ondelete="{self.ondelete}")']
         return []  # int, bool, date, datetime, uuid: the annotation says it all
+
+    @property
+    def target_table(self) -> str:
+        if self.target is None:
+            raise ValueError(f"reference without a target: {self.spec.source}")
+        return self.target.names.plural
 
     @property
     def enum_length(self) -> int:
@@ -255,7 +267,8 @@ class FieldView:
 
     def python_default(self, imports: Imports) -> str:
         value = self.spec.default
-        assert value is not None
+        if value is None:
+            raise ValueError(f"field without a default: {self.spec.source}")
         kind = self.spec.type
         if kind in {FieldType.STR, FieldType.TEXT}:
             return repr(value)
@@ -297,7 +310,9 @@ class FieldView:
             FieldType.DATETIME: "sa.DateTime(timezone=True)",
             FieldType.UUID: "sa.Uuid()",
             FieldType.JSON: "sa.JSON()",
-            FieldType.DECIMAL: f"sa.Numeric(precision={self.spec.precision}, scale={self.spec.scale})",
+            FieldType.DECIMAL: (
+                f"sa.Numeric(precision={self.spec.precision}, scale={self.spec.scale})"
+            ),
         }[kind]
 
     def migration_column(self, indent: str) -> str:
@@ -349,10 +364,9 @@ class FieldView:
         """A valid value as JSON sends it, distinct for each n and increasing with n."""
         kind = self.spec.type
         if kind is FieldType.STR:
-            assert self.spec.max_length is not None
             label = self.spec.name.replace("_", " ")
             text = f"{label} {n}"
-            return text if len(text) <= self.spec.max_length else str(n)
+            return text if len(text) <= _known(self.spec.max_length) else str(n)
         if kind is FieldType.TEXT:
             return f"{self.spec.name} text {n}"
         if kind is FieldType.INT:
@@ -370,8 +384,8 @@ class FieldView:
         if kind is FieldType.JSON:
             return {"n": n}
         if kind is FieldType.DECIMAL:
-            assert self.spec.scale is not None
-            return f"{n}.{'5' * self.spec.scale}" if self.spec.scale else str(n)
+            scale = _known(self.spec.scale)
+            return f"{n}.{'5' * scale}" if scale else str(n)
         if kind is FieldType.ENUM:
             return self.spec.choices[(n - 1) % len(self.spec.choices)]
         raise ValueError(f"references have no sample value: {self.spec.source}")
@@ -379,7 +393,8 @@ class FieldView:
     def distinguishes(self, first: int, second: int) -> bool:
         """Rows built from samples `first` and `second` differ in this field."""
         if self.spec.type is FieldType.REF:
-            return True
+            # Test rows point to rows made for them, except users: both are the test's user.
+            return self.target is None or not self.target.is_users
         return self.sample(first) != self.sample(second)
 
     @property
@@ -387,8 +402,7 @@ class FieldView:
         """A value the API must refuse with 422."""
         kind = self.spec.type
         if kind is FieldType.STR:
-            assert self.spec.max_length is not None
-            return "x" * (self.spec.max_length + 1)
+            return "x" * (_known(self.spec.max_length) + 1)
         return {
             FieldType.TEXT: 12,
             FieldType.INT: "twelve",
@@ -413,11 +427,11 @@ class FieldView:
         """Source of a valid Python value for the ORM, from the sequence number `n`."""
         kind = self.spec.type
         if kind is FieldType.STR:
-            assert self.spec.max_length is not None
             label = self.spec.name.replace("_", " ")
-            if len(label) + 8 <= self.spec.max_length:
+            max_length = _known(self.spec.max_length)
+            if len(label) + 8 <= max_length:
                 return f'f"{label} {{{n_expression}}}"'
-            return f"str({n_expression})"
+            return f"str({n_expression} % {10**max_length})"
         if kind is FieldType.TEXT:
             return f'f"{self.spec.name} text {{{n_expression}}}"'
         if kind is FieldType.INT:
@@ -439,7 +453,10 @@ class FieldView:
             return f'{{"n": {n_expression}}}'
         if kind is FieldType.DECIMAL:
             imports.add("decimal", "Decimal")
-            return f"Decimal({n_expression})"
+            whole_digits = _known(self.spec.precision) - _known(self.spec.scale)
+            if whole_digits >= 6:
+                return f"Decimal({n_expression})"
+            return f"Decimal({n_expression} % {10**whole_digits})"
         if kind is FieldType.ENUM:
             imports.add(f"app.features.{self.feature.plural}.models", self.enum_class)
             choices = f"list({self.enum_class})"

@@ -48,9 +48,7 @@ class ExistingProject:
     def locate(cls, start: Path) -> "ExistingProject":
         root = find_project_root(start)
         answers = _read_answers(root / ANSWERS_FILE)
-        return cls(
-            root=root, auth=bool(answers.get("auth")), database=str(answers.get("database"))
-        )
+        return cls(root=root, auth=bool(answers.get("auth")), database=str(answers.get("database")))
 
     def feature_dir(self, plural: str) -> Path:
         return self.root / FEATURES_DIR / plural

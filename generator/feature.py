@@ -67,15 +67,15 @@ class FeatureRequest:
     public: bool = False
 
 
-def _target(project: ExistingProject, records: dict[str, manifest.FeatureRecord], field: FieldSpec) -> Target:
-    assert field.target is not None
-    try:
-        names = parse_feature_name(field.target)
-    except InvalidInput:
-        names = feature_names(pluralize(field.target.replace("-", "_").lower()))
+def _target(
+    project: ExistingProject, records: dict[str, manifest.FeatureRecord], field: FieldSpec
+) -> Target:
+    names = _target_names(field.target or "")
     if names.plural == "users":
         if not project.auth:
-            raise InvalidInput(f"Invalid field '{field.source}': this project has no users (--no-auth).")
+            raise InvalidInput(
+                f"Invalid field '{field.source}': this project has no users (--no-auth)."
+            )
         return Target(names=feature_names("users"), owned=False)
     record = records.get(names.plural)
     if record is None:
@@ -84,6 +84,13 @@ def _target(project: ExistingProject, records: dict[str, manifest.FeatureRecord]
             + (f" (features: {', '.join(sorted(records))})." if records else "; add it first.")
         )
     return Target(names=names, owned=record.owned)
+
+
+def _target_names(target: str) -> FeatureNames:
+    """The names of a referenced feature; `users` is reserved for new features, not for refs."""
+    if target.lower() == "users":
+        return feature_names("users")
+    return parse_feature_name(target)
 
 
 def _defaults_as_json(views: list[FieldView]) -> list[tuple[str, object]]:
@@ -106,7 +113,9 @@ def _defaults_as_json(views: list[FieldView]) -> list[tuple[str, object]]:
     return found
 
 
-def _context(project: ExistingProject, names: FeatureNames, views: list[FieldView], owned: bool) -> dict[str, Any]:
+def _context(
+    project: ExistingProject, names: FeatureNames, views: list[FieldView], owned: bool
+) -> dict[str, Any]:
     refs = [view for view in views if view.spec.type is FieldType.REF]
     scalars = [view for view in views if view.spec.type is not FieldType.REF]
     unique = [view for view in views if view.spec.unique]
@@ -137,11 +146,14 @@ def _context(project: ExistingProject, names: FeatureNames, views: list[FieldVie
         "users_refs": any(target.is_users for target in targets.values()),
         "owned_refs": any(target.owned for target in targets.values()),
         "unique_fields": unique,
-        "unique_constraints": [view for view in unique if not (view.spec.index or view.spec.type is FieldType.REF)],
+        "unique_constraints": [
+            view for view in unique if not (view.spec.index or view.spec.type is FieldType.REF)
+        ],
         "indexes": indexes,
         "filterable": [view for view in views if view.filterable],
         "sortable": [view for view in views if view.sortable],
-        "sort_keys": ["id", "created_at", "updated_at"] + [view.name for view in views if view.sortable],
+        "sort_keys": ["id", "created_at", "updated_at"]
+        + [view.name for view in views if view.sortable],
         "nullable_set": "{" + ", ".join(f'"{view.name}"' for view in views if view.optional) + "}"
         if any(view.optional for view in views)
         else "",
@@ -157,7 +169,9 @@ def _context(project: ExistingProject, names: FeatureNames, views: list[FieldVie
         "writer_update": ", user: CurrentUser" if owned or check_user else signed_in,
         "writer_delete": ", user: CurrentUser" if owned else signed_in,
         "responses": {
-            "for_create": f", responses={auth_errors}error_responses(Conflict, Unprocessable)" if checks else (f", responses={auth_errors.removesuffix(' | ')}" if auth_errors else ""),
+            "for_create": f", responses={auth_errors}error_responses(Conflict, Unprocessable)"
+            if checks
+            else (f", responses={auth_errors.removesuffix(' | ')}" if auth_errors else ""),
             "for_read": ", responses=error_responses(NotFound)",
             "for_update": f", responses={auth_errors}error_responses({write_errors})",
             "for_delete": f", responses={auth_errors}error_responses(NotFound)",
@@ -171,9 +185,16 @@ def _context(project: ExistingProject, names: FeatureNames, views: list[FieldVie
         "ref_names": [view.name for view in refs],
         "update_field": update_field,
         "non_nullable_names": [view.name for view in views if not view.optional],
-        "filter_names": [view.name for view in views if view.filterable and view.distinguishes(1, 2)],
+        "filter_names": [
+            view.name for view in views if view.filterable and view.distinguishes(1, 2)
+        ],
         "sort_cases": [
-            (view.name, True if view.spec.type is FieldType.REF else _sorts_before(view.sample(1), view.sample(2)))
+            (
+                view.name,
+                True
+                if view.spec.type is FieldType.REF
+                else _sorts_before(view.sample(1), view.sample(2)),
+            )
             for view in views
             if view.sortable and view.distinguishes(1, 2)
         ],
@@ -229,21 +250,29 @@ def _render_files(context: dict[str, Any], names: FeatureNames, migration: Path)
     return files
 
 
-def plan_add_feature(project: ExistingProject, request: FeatureRequest) -> tuple[Changes, FeatureNames]:
+def plan_add_feature(
+    project: ExistingProject, request: FeatureRequest
+) -> tuple[Changes, FeatureNames]:
     """Everything add-feature would write; raises InvalidInput before anything is written."""
     names = parse_feature_name(request.name)
     records = manifest.load(project.root)
     if names.plural in records or project.has_feature(names.plural):
-        raise InvalidInput(f"Feature '{names.plural}' already exists in app/features/{names.plural}/.")
+        raise InvalidInput(
+            f"Feature '{names.plural}' already exists in app/features/{names.plural}/."
+        )
     if not request.fields:
         raise InvalidInput("Give the feature at least one field, e.g. 'title:str:120'.")
     specs = parse_fields(request.fields)
     for spec in specs:
         if spec.unique and spec.type in _NO_UNIQUE:
-            raise InvalidInput(f"Invalid field '{spec.source}': a {spec.type} field cannot be unique.")
+            raise InvalidInput(
+                f"Invalid field '{spec.source}': a {spec.type} field cannot be unique."
+            )
     owned = project.auth and not request.public
     views = [
-        FieldView(spec, names, _target(project, records, spec) if spec.type is FieldType.REF else None)
+        FieldView(
+            spec, names, _target(project, records, spec) if spec.type is FieldType.REF else None
+        )
         for spec in specs
     ]
     revisions = read_revisions(project.root / VERSIONS_DIR)
@@ -270,28 +299,29 @@ def plan_add_feature(project: ExistingProject, request: FeatureRequest) -> tuple
 
 def _references_to(plural: str, records: dict[str, manifest.FeatureRecord]) -> list[str]:
     """Features with a `ref` field pointing at `plural`."""
-    referrers = []
-    for other, record in records.items():
-        for spec in parse_fields(record.fields):
-            if spec.target is not None and other != plural:
-                target = feature_names(pluralize(spec.target.replace("-", "_").lower()))
-                try:
-                    target = parse_feature_name(spec.target)
-                except InvalidInput:
-                    pass
-                if target.plural == plural:
-                    referrers.append(other)
-    return sorted(set(referrers))
+    return sorted(
+        other
+        for other, record in records.items()
+        if other != plural
+        and any(
+            spec.target and _target_names(spec.target).plural == plural
+            for spec in parse_fields(record.fields)
+        )
+    )
 
 
-def plan_remove_feature(project: ExistingProject, name: str, *, force: bool) -> tuple[Changes, FeatureNames, list[str]]:
+def plan_remove_feature(
+    project: ExistingProject, name: str, *, force: bool
+) -> tuple[Changes, FeatureNames, list[str]]:
     """What remove-feature would delete; the third item lists what is kept and why."""
     names = parse_feature_name(name)
     records = manifest.load(project.root)
     record = records.get(names.plural)
     if record is None:
         if project.has_feature(names.plural):
-            raise InvalidInput(f"Feature '{names.plural}' was not created by add-feature; remove it by hand.")
+            raise InvalidInput(
+                f"Feature '{names.plural}' was not created by add-feature; remove it by hand."
+            )
         raise InvalidInput(f"There is no feature '{names.plural}' to remove.")
 
     problems = []
@@ -301,19 +331,27 @@ def plan_remove_feature(project: ExistingProject, name: str, *, force: bool) -> 
     edited = sorted(
         path
         for path, expected in record.files.items()
-        if (project.root / path).exists() and manifest.digest((project.root / path).read_text(encoding="utf-8")) != expected
+        if (project.root / path).exists()
+        and manifest.digest((project.root / path).read_text(encoding="utf-8")) != expected
     )
     if edited:
         problems.append(f"edited since it was added: {', '.join(edited)}")
     revisions = read_revisions(project.root / VERSIONS_DIR)
-    migration = next((str(r.path.relative_to(project.root)) for r in revisions if r.id == record.revision), None)
+    migration = next(
+        (str(r.path.relative_to(project.root)) for r in revisions if r.id == record.revision), None
+    )
     head = single_head(revisions) if revisions else None
     kept = []
     if migration is not None and head != record.revision:
-        problems.append(f"its migration {record.revision} is not the latest, later ones build on it")
+        problems.append(
+            f"its migration {record.revision} is not the latest, later ones build on it"
+        )
         kept.append(f"kept {migration}: write a migration that drops '{names.plural}'")
     if problems and not force:
-        raise InvalidInput(f"Not removing '{names.plural}': {'; '.join(problems)}. Use --force to remove it anyway.")
+        raise InvalidInput(
+            f"Not removing '{names.plural}': {'; '.join(problems)}. "
+            "Use --force to remove it anyway."
+        )
 
     deletes = [
         Path(path)

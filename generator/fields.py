@@ -9,6 +9,7 @@ import datetime as dt
 import keyword
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -82,7 +83,7 @@ def _positive_int(token: str, text: str, what: str) -> int:
 
 def _check_default(token: str, spec: FieldSpec, value: str) -> None:
     """Refuse a default the field could never hold, naming the type it must fit."""
-    checks = {
+    checks: dict[FieldType, Callable[[], object]] = {
         FieldType.INT: lambda: int(value),
         FieldType.FLOAT: lambda: float(value),
         FieldType.DATE: lambda: dt.date.fromisoformat(value),
@@ -140,7 +141,9 @@ def parse_field(token: str) -> FieldSpec:
         elif modifier.startswith("default="):
             default = modifier.removeprefix("default=")
         else:
-            raise _refuse(token, f"unknown modifier '{modifier}' (modifiers: {', '.join(MODIFIERS)})")
+            raise _refuse(
+                token, f"unknown modifier '{modifier}' (modifiers: {', '.join(MODIFIERS)})"
+            )
     if default is not None:
         if field_type in _NO_DEFAULT:
             raise _refuse(token, f"a {field_type} field cannot have a default")
@@ -171,7 +174,9 @@ def _typed(token: str, name: str, field_type: FieldType, arguments: list[str]) -
     """Check the type's arguments and build the spec they describe."""
     if field_type is FieldType.STR:
         if len(arguments) > 1:
-            raise _refuse(token, f"str takes one argument, the maximum length; got '{arguments[1]}'")
+            raise _refuse(
+                token, f"str takes one argument, the maximum length; got '{arguments[1]}'"
+            )
         length = _positive_int(token, arguments[0], "the length") if arguments else None
         return FieldSpec(name, field_type, max_length=length or DEFAULT_MAX_LENGTH)
     if field_type is FieldType.DECIMAL:

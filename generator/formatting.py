@@ -12,7 +12,7 @@ from generator.errors import OperationFailed
 
 
 def _ruff() -> str:
-    from ruff.__main__ import find_ruff_bin
+    from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
     return str(find_ruff_bin())
 

@@ -35,7 +35,8 @@ def load(root: Path) -> dict[str, FeatureRecord]:
         raw = json.loads(path.read_text(encoding="utf-8"))
         return {name: FeatureRecord(**record) for name, record in raw["features"].items()}
     except (ValueError, KeyError, TypeError) as error:
-        raise InvalidInput(f"{MANIFEST} is damaged ({error}); restore it from version control.")
+        message = f"{MANIFEST} is damaged ({error}); restore it from version control."
+        raise InvalidInput(message) from None
 
 
 def dump(features: dict[str, FeatureRecord]) -> str | None:

@@ -16,13 +16,14 @@ class Revision:
 
 def _assigned(tree: ast.Module, name: str) -> object:
     for node in tree.body:
-        target = None
+        target: ast.expr | None = None
         if isinstance(node, ast.AnnAssign) and node.value is not None:
             target, value = node.target, node.value
         elif isinstance(node, ast.Assign) and len(node.targets) == 1:
             target, value = node.targets[0], node.value
         if isinstance(target, ast.Name) and target.id == name:
-            return ast.literal_eval(value)
+            literal: object = ast.literal_eval(value)
+            return literal
     return None
 
 
@@ -37,7 +38,12 @@ def read_revisions(versions_dir: Path) -> list[Revision]:
             raise InvalidInput(f"Cannot read migration {path.name}: {error}") from None
         if not isinstance(revision, str):
             continue  # not a revision script
-        downs = (down,) if isinstance(down, str) else tuple(down or ())
+        if isinstance(down, str):
+            downs: tuple[str, ...] = (down,)
+        elif isinstance(down, (tuple, list)):
+            downs = tuple(str(parent) for parent in down)
+        else:
+            downs = ()
         revisions.append(Revision(id=revision, down_revisions=downs, path=path))
     return revisions
 

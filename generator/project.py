@@ -1,15 +1,17 @@
-"""Creating a project: check everything, render into a staging directory, then move it into place."""
+"""Creating a project: check everything, render into a staging directory, move it into place."""
 
 import os
 import secrets
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import copier
+import plumbum
 from copier.errors import CopierAnswersInterrupt, CopierError, InteractiveSessionError
 
 import generator
@@ -57,7 +59,9 @@ def create_project(spec: ProjectSpec) -> CreatedProject:
         try:
             staging.rename(target)
         except OSError as exc:
-            raise OperationFailed(f"Could not move the project to {target}: {exc.strerror}.") from exc
+            raise OperationFailed(
+                f"Could not move the project to {target}: {exc.strerror}."
+            ) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # already gone after a successful rename
     return CreatedProject(
@@ -124,7 +128,7 @@ def _render(staging: Path, spec: ProjectSpec, name: ProjectName) -> Mapping[str,
     if spec.auth is not None:
         data["auth"] = spec.auth
     try:
-        with template_source() as source:
+        with template_source() as source, _copier_without_git():
             worker = copier.run_copy(
                 src_path=str(source),
                 dst_path=staging,
@@ -136,7 +140,9 @@ def _render(staging: Path, spec: ProjectSpec, name: ProjectName) -> Mapping[str,
                 settings=copier.Settings(),  # the user's copier settings must not change our output
             )
     except InteractiveSessionError as exc:
-        raise InvalidInput("--interactive needs a terminal; give the answers as options instead.") from exc
+        raise InvalidInput(
+            "--interactive needs a terminal; give the answers as options instead."
+        ) from exc
     except CopierAnswersInterrupt as exc:
         raise OperationFailed("Cancelled; nothing was created.") from exc
     except CopierError as exc:
@@ -148,6 +154,19 @@ def _render(staging: Path, spec: ProjectSpec, name: ProjectName) -> Mapping[str,
     except OSError as exc:
         raise OperationFailed(f"Could not write the project: {exc}") from exc
     return worker.answers.combined
+
+
+@contextmanager
+def _copier_without_git() -> Iterator[None]:
+    """Hide git from Copier while it renders: it halves the render time.
+
+    The template is a plain directory and the destination a fresh one, so Copier has no use for
+    git here, yet copier 9.19 runs ``git config`` once per rendered file (to sync executable
+    bits into a destination repository). Copier finds programs through plumbum's own copy of
+    PATH, which this points nowhere for the duration; our own git calls are unaffected.
+    """
+    with plumbum.local.env(PATH=os.devnull):
+        yield
 
 
 def _one_line(exc: BaseException) -> str:

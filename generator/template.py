@@ -44,5 +44,7 @@ def template_source() -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="fastapi-gen-template-") as tmp:
         snapshot = Path(tmp)
         shutil.copy2(root / "copier.yml", snapshot / "copier.yml")
-        shutil.copytree(root / "template", snapshot / "template", symlinks=True, ignore=_NOT_TEMPLATE)
+        shutil.copytree(
+            root / "template", snapshot / "template", symlinks=True, ignore=_NOT_TEMPLATE
+        )
         yield snapshot

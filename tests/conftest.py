@@ -1,0 +1,30 @@
+"""Fixtures shared by the generator's own tests."""
+
+from pathlib import Path
+
+import pytest
+
+IDENTITY = "[user]\n\tname = Test Author\n\temail = author@example.com\n"
+
+
+@pytest.fixture
+def git_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A global git config of our own, so the machine's (signing, hooks, identity) has no say.
+
+    Holds a test identity; a test rewrites the returned file to try other settings.
+    """
+    config = tmp_path_factory.mktemp("git") / "gitconfig"
+    config.write_text(IDENTITY)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for variable in (
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+        "EMAIL",
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+    ):
+        monkeypatch.delenv(variable, raising=False)
+    return config

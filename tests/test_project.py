@@ -1,0 +1,39 @@
+"""The library's view of a created project, and finding a project from inside it."""
+
+from pathlib import Path
+
+import pytest
+
+from generator.errors import InvalidInput
+from generator.project import create_project, find_project_root
+from generator.spec import ANSWERS_FILE, Database, ProjectSpec
+
+
+def test_created_project_reports_the_answers_used(tmp_path: Path) -> None:
+    project = create_project(
+        ProjectSpec(name="Shop", output=tmp_path, database=Database.postgresql, git=False)
+    )
+    assert project.path == tmp_path / "shop"
+    assert project.database is Database.postgresql
+    assert project.auth is True  # the template's default
+    assert project.description  # the template's default, whatever its wording
+    assert project.commit is None
+
+
+@pytest.mark.usefixtures("git_config")
+def test_created_project_has_the_commit(tmp_path: Path) -> None:
+    project = create_project(ProjectSpec(name="shop", output=tmp_path))
+    assert project.commit is not None
+    assert len(project.commit) == 40
+
+
+def test_find_project_root_from_inside(tmp_path: Path) -> None:
+    project = create_project(ProjectSpec(name="shop", output=tmp_path, git=False))
+    assert (project.path / ANSWERS_FILE).is_file()
+    assert find_project_root(project.path / "app") == project.path
+    assert find_project_root(project.path) == project.path
+
+
+def test_find_project_root_outside_a_project(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="not inside a fastapi-gen project"):
+        find_project_root(tmp_path)
