@@ -217,6 +217,12 @@ _TEMPLATES = {
     "factories.py.jinja": "{tests}/factories.py",
     "test_feature.py.jinja": "{tests}/test_{plural}.py",
 }
+
+
+def _frozenset_source(items: list[str]) -> str:
+    return f"frozenset({{{', '.join(repr(item) for item in items)}}})" if items else "frozenset()"
+
+
 _NO_UNIQUE = frozenset({FieldType.BOOL, FieldType.ENUM})
 
 
@@ -234,6 +240,7 @@ def _render_files(context: dict[str, Any], names: FeatureNames, migration: Path)
         autoescape=False,
     )
     environment.filters["pyrepr"] = repr
+    environment.filters["pyfrozenset"] = _frozenset_source
     places = {
         "app": str(FEATURES_DIR / names.plural),
         "tests": str(TESTS_FEATURES_DIR / names.plural),

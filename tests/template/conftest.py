@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -20,15 +21,48 @@ BIN = Path(sys.executable).parent
 class Variant:
     database: str
     auth: bool
+    features: bool = False
+    """Render, then add FEATURES with add-feature."""
 
     @property
     def id(self) -> str:
-        return f"{self.database}-{'auth' if self.auth else 'noauth'}"
+        auth = "auth" if self.auth else "noauth"
+        return f"{self.database}-{auth}{'-features' if self.features else ''}"
 
 
 VARIANTS = [
-    Variant(database, auth) for database in ("sqlite", "postgresql") for auth in (True, False)
+    Variant(database, auth, features)
+    for features in (False, True)
+    for database in ("sqlite", "postgresql")
+    for auth in (True, False)
 ]
+
+# Together: every field type and modifier, a reference chain, and (with auth) a public
+# feature that points at users.
+FEATURES = [
+    [
+        "customers",
+        "name:str:120:index",
+        "email:str:unique",
+        "tier:enum:basic:gold:default=basic",
+        "vip:bool:default=false",
+        "notes:text:optional",
+    ],
+    [
+        "order-items",
+        "title:str:80",
+        "total:decimal:10:2",
+        "status:enum:pending:paid:shipped:default=pending",
+        "placed_on:date:optional",
+        "due_at:datetime:optional",
+        "reference:uuid:unique:index",
+        "weight:float:optional",
+        "quantity:int:default=1",
+        "extra:json:optional",
+        "customer:ref:customers",
+    ],
+]
+AUTH_FEATURES = [["Tag", "label:str:40:unique", "author:ref:users:optional", "--public"]]
 
 
 @dataclass
@@ -101,8 +135,10 @@ def database_env(variant: Variant, name: str, project_dir: Path) -> dict[str, st
     return {"DATABASE_URL": f"sqlite+aiosqlite:///{project_dir / 'migrations-check.db'}"}
 
 
-def render(copie: Copie, **answers: object) -> Path:
-    result = copie.copy(extra_answers={"project_name": "Shop API", **answers})
+def render(copie: Copie, template_dir: Path, **answers: object) -> Path:
+    result = copie.copy(
+        extra_answers={"project_name": "Shop API", **answers}, template_dir=template_dir
+    )
     assert result.exception is None, result.exception
     assert result.exit_code == 0
     assert result.project_dir is not None
@@ -115,9 +151,24 @@ def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("mypy-cache")
 
 
+@pytest.fixture(scope="session")
+def template_dir() -> Iterator[Path]:
+    """The working tree's template as plain files (Copier would render the last commit)."""
+    from generator.template import template_source
+
+    with template_source() as source:
+        yield source
+
+
 @pytest.fixture(scope="module", params=VARIANTS, ids=lambda variant: variant.id)
-def project(request: pytest.FixtureRequest, copie_session: Copie, mypy_cache: Path) -> Project:
+def project(
+    request: pytest.FixtureRequest, copie_session: Copie, template_dir: Path, mypy_cache: Path
+) -> Project:
     variant: Variant = request.param
-    path = render(copie_session, database=variant.database, auth=variant.auth)
+    path = render(copie_session, template_dir, database=variant.database, auth=variant.auth)
     env = database_env(variant, variant.id.replace("-", "_"), path)
-    return Project(path=path, variant=variant, env={**env, "MYPY_CACHE_DIR": str(mypy_cache)})
+    project = Project(path=path, variant=variant, env={**env, "MYPY_CACHE_DIR": str(mypy_cache)})
+    if variant.features:
+        for arguments in FEATURES + (AUTH_FEATURES if variant.auth else []):
+            project.check("fastapi-gen", "add-feature", *arguments)
+    return project

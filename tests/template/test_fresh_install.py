@@ -23,8 +23,10 @@ def readme_block(readme: str, heading: str) -> str:
     return match.group(1)
 
 
-def test_readme_install_and_test_commands_work_in_a_fresh_venv(copie: Copie) -> None:
-    project = render(copie, database="sqlite", auth=True)
+def test_readme_install_and_test_commands_work_in_a_fresh_venv(
+    copie: Copie, template_dir: Path
+) -> None:
+    project = render(copie, template_dir, database="sqlite", auth=True)
     readme = (project / "README.md").read_text()
     script = "set -euo pipefail\n" + readme_block(readme, "Install") + readme_block(readme, "Test")
     base_python = Path(sys.base_prefix) / "bin" / "python3"
