@@ -168,7 +168,8 @@ class FieldView:
 
     @property
     def filterable(self) -> bool:
-        return self.spec.type not in {FieldType.TEXT, FieldType.JSON, FieldType.FLOAT}
+        """Every scalar can be filtered on by equality; a JSON document is not a scalar."""
+        return self.spec.type is not FieldType.JSON
 
     @property
     def sortable(self) -> bool:
