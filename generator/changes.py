@@ -11,6 +11,8 @@ class Changes:
     writes: dict[Path, str] = field(default_factory=dict)
     """Relative path -> new content."""
     deletes: list[Path] = field(default_factory=list)
+    prune: list[Path] = field(default_factory=list)
+    """Directories to remove once the deletes leave them empty (bytecode caches aside)."""
 
     def describe(self, root: Path) -> list[str]:
         lines = [
@@ -34,7 +36,7 @@ class Changes:
                 path = root / relative
                 originals[path] = path.read_bytes()
                 path.unlink()
-        except OSError as error:
+        except BaseException as error:
             for path, content in reversed(originals.items()):
                 if content is None:
                     path.unlink(missing_ok=True)
@@ -42,9 +44,12 @@ class Changes:
                     path.write_bytes(content)
             for directory in reversed(created_dirs):
                 directory.rmdir()
-            raise OperationFailed(f"Could not write {error.filename}: {error.strerror}.") from None
-        for relative in self.deletes:
-            _remove_empty_parents((root / relative).parent, stop=root)
+            if isinstance(error, OSError):
+                message = f"Could not write {error.filename}: {error.strerror}."
+                raise OperationFailed(message) from None
+            raise
+        for directory in self.prune:
+            _remove_if_empty(root / directory)
 
 
 def _make_parents(directory: Path) -> list[Path]:
@@ -58,15 +63,15 @@ def _make_parents(directory: Path) -> list[Path]:
     return list(reversed(missing))
 
 
-def _remove_empty_parents(directory: Path, stop: Path) -> None:
-    """Remove directories left empty (or holding only bytecode caches) up to `stop`."""
-    while directory != stop and directory.is_dir():
-        leftovers = [entry for entry in directory.iterdir() if entry.name != "__pycache__"]
-        if leftovers:
-            return
-        for cache in directory.iterdir():
-            for compiled in cache.iterdir():
-                compiled.unlink()
-            cache.rmdir()
-        directory.rmdir()
-        directory = directory.parent
+def _remove_if_empty(directory: Path) -> None:
+    """Remove a directory that holds nothing but bytecode caches."""
+    if not directory.is_dir():
+        return
+    entries = list(directory.iterdir())
+    if any(entry.name != "__pycache__" for entry in entries):
+        return
+    for cache in entries:
+        for compiled in cache.iterdir():
+            compiled.unlink()
+        cache.rmdir()
+    directory.rmdir()

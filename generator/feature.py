@@ -5,6 +5,7 @@ and factories in tests/features/, and one Alembic revision. The app discovers fe
 so nothing else is edited; `.fastapi-gen.json` records what was written.
 """
 
+import ast
 import keyword
 import re
 from dataclasses import dataclass
@@ -31,7 +32,16 @@ RESERVED_SINGULARS = frozenset(
         "field", "current", "response", "client", "headers", "refs", "model", "select",
     }
 )  # fmt: skip
-_WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+# Names the generated modules import: a feature class of the same name would shadow them.
+RESERVED_CLASSES = frozenset(
+    {
+        "Role", "User", "Model", "Base", "Page", "Conflict", "NotFound", "Unprocessable",
+        "Settings", "Database", "PatchModel", "Query", "Decimal", "Field", "Enum", "Text",
+        "String", "Numeric", "Float", "Mapped", "Any", "Literal",
+    }
+)  # fmt: skip
+# Words of a name in any case style; digits stay with the word before them (v2-items: v2, items).
+_WORDS = re.compile(r"[A-Z]+[0-9]*(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")
 
 
 def parse_feature_name(raw: str) -> FeatureNames:
@@ -47,11 +57,11 @@ def parse_feature_name(raw: str) -> FeatureNames:
     *head, last = words
     plural = "_".join([*head, pluralize(last)])
     names = feature_names(plural)
-    for candidate in {snake, plural, names.singular}:
-        if keyword.iskeyword(candidate) or keyword.issoftkeyword(candidate):
+    for candidate in sorted({snake, plural, names.singular}):
+        if keyword.iskeyword(candidate):
             raise InvalidInput(f"Feature name '{raw}' gives '{candidate}', a Python keyword.")
     if plural in RESERVED_FEATURES or snake in RESERVED_FEATURES:
-        raise InvalidInput(f"Feature name '{raw}' is taken by the project itself ('{plural}').")
+        raise InvalidInput(f"Feature name '{raw}' is taken by the project itself.")
     if names.singular in RESERVED_SINGULARS:
         raise InvalidInput(
             f"Feature name '{raw}' gives '{names.singular}', a name the generated code uses "
@@ -179,7 +189,7 @@ def _context(
         # Test data
         "samples": {n: {view.name: view.sample(n) for view in scalars} for n in (1, 2, 3)},
         "required_names": sorted(view.name for view in views if view.required),
-        "required_fields": {f"body.{view.name}" for view in views if view.required},
+        "required_fields": sorted(f"body.{view.name}" for view in views if view.required),
         "defaults": _defaults_as_json(views),
         "invalid_values": [(view.name, view.invalid) for view in views],
         "ref_names": [view.name for view in refs],
@@ -219,11 +229,13 @@ _TEMPLATES = {
 }
 
 
+def _set_source(items: list[str]) -> str:
+    """A set literal in a stable order, so the same command always writes the same file."""
+    return "{" + ", ".join(repr(item) for item in items) + "}" if items else "set()"
+
+
 def _frozenset_source(items: list[str]) -> str:
     return f"frozenset({{{', '.join(repr(item) for item in items)}}})" if items else "frozenset()"
-
-
-_NO_UNIQUE = frozenset({FieldType.BOOL, FieldType.ENUM})
 
 
 def _render_files(context: dict[str, Any], names: FeatureNames, migration: Path) -> dict[Path, str]:
@@ -241,6 +253,7 @@ def _render_files(context: dict[str, Any], names: FeatureNames, migration: Path)
     )
     environment.filters["pyrepr"] = repr
     environment.filters["pyfrozenset"] = _frozenset_source
+    environment.filters["pyset"] = _set_source
     places = {
         "app": str(FEATURES_DIR / names.plural),
         "tests": str(TESTS_FEATURES_DIR / names.plural),
@@ -257,6 +270,50 @@ def _render_files(context: dict[str, Any], names: FeatureNames, migration: Path)
     return files
 
 
+def _existing_models(project: ExistingProject) -> tuple[set[str], set[str]]:
+    """Class and table names the project's models define, read from source."""
+    classes: set[str] = set()
+    tables: set[str] = set()
+    for models in sorted((project.root / FEATURES_DIR).glob("*/models.py")):
+        try:
+            tree = ast.parse(models.read_text(encoding="utf-8"))
+        except SyntaxError:
+            continue  # the project's own checks report it
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                classes.add(node.name)
+            elif (
+                isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == "__tablename__" for t in node.targets)
+                and isinstance(node.value, ast.Constant)
+            ):
+                tables.add(str(node.value.value))
+    return classes, tables
+
+
+def _check_clashes(project: ExistingProject, names: FeatureNames, views: list[FieldView]) -> None:
+    classes, tables = _existing_models(project)
+    if names.plural in tables:
+        raise InvalidInput(
+            f"Feature '{names.plural}' would create a table the project already has."
+        )
+    if names.class_name in classes | RESERVED_CLASSES:
+        raise InvalidInput(
+            f"Feature '{names.plural}' would define a class {names.class_name} that clashes with "
+            "one the project already has; choose another name."
+        )
+    generated = {
+        f"{names.class_name}{suffix}"
+        for suffix in ("Create", "Read", "Update", "Query", "Sort", "NotFound", "Conflict")
+    }
+    for view in views:
+        if view.spec.type is FieldType.ENUM and view.enum_class in generated | classes:
+            raise InvalidInput(
+                f"Invalid field '{view.spec.source}': its enum class {view.enum_class} would "
+                "clash with another class; rename the field."
+            )
+
+
 def plan_add_feature(
     project: ExistingProject, request: FeatureRequest
 ) -> tuple[Changes, FeatureNames]:
@@ -270,11 +327,6 @@ def plan_add_feature(
     if not request.fields:
         raise InvalidInput("Give the feature at least one field, e.g. 'title:str:120'.")
     specs = parse_fields(request.fields)
-    for spec in specs:
-        if spec.unique and spec.type in _NO_UNIQUE:
-            raise InvalidInput(
-                f"Invalid field '{spec.source}': a {spec.type} field cannot be unique."
-            )
     owned = project.auth and not request.public
     views = [
         FieldView(
@@ -282,6 +334,7 @@ def plan_add_feature(
         )
         for spec in specs
     ]
+    _check_clashes(project, names, views)
     revisions = read_revisions(project.root / VERSIONS_DIR)
     revision = next_revision_id(revisions)
     migration = VERSIONS_DIR / f"{revision}_{names.plural}.py"
@@ -347,7 +400,12 @@ def plan_remove_feature(
     migration = next(
         (str(r.path.relative_to(project.root)) for r in revisions if r.id == record.revision), None
     )
-    head = single_head(revisions) if revisions else None
+    try:
+        head = single_head(revisions)
+    except InvalidInput:
+        if not force:
+            raise
+        head = None  # several heads: keep the migration, as for any that is not the head
     kept = []
     if migration is not None and head != record.revision:
         problems.append(
@@ -367,7 +425,10 @@ def plan_remove_feature(
     ]
     del records[names.plural]
     text = manifest.dump(records)
-    changes = Changes(deletes=deletes)
+    changes = Changes(
+        deletes=deletes,
+        prune=[FEATURES_DIR / names.plural, TESTS_FEATURES_DIR / names.plural],
+    )
     if text is None:
         changes.deletes.append(Path(manifest.MANIFEST))
     else:

@@ -7,6 +7,7 @@ Shell-safe on purpose (no braces, brackets or question marks), so nothing needs 
 
 import datetime as dt
 import keyword
+import math
 import re
 import uuid
 from collections.abc import Callable
@@ -38,8 +39,19 @@ DEFAULT_PRECISION, DEFAULT_SCALE = 12, 2
 
 # Columns every model has, names SQLAlchemy or Pydantic reserve, and the owner column.
 RESERVED_NAMES = frozenset(
-    {"id", "created_at", "updated_at", "owner_id", "owner", "metadata", "registry", "model_config"}
-)
+    {
+        # every model's own columns, and what SQLAlchemy's declarative base defines
+        "id", "created_at", "updated_at", "owner_id", "owner", "metadata", "registry",
+        # the list endpoint's own query parameters
+        "sort", "limit", "offset",
+        # what Pydantic models and the generated PatchModel already define
+        "changes", "nullable_fields", "copy", "dict", "json", "parse_obj", "parse_raw",
+        "parse_file", "from_orm", "construct", "schema", "schema_json", "validate",
+        "update_forward_refs", "fields",
+        # names the generated modules import and annotate with
+        "dt", "uuid", "str", "int", "float", "bool", "list", "set", "tuple", "object", "bytes",
+    }
+)  # fmt: skip
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
 _ENUM_VALUE = re.compile(r"[a-z][a-z0-9_]*")
 _TYPE_NAMES = tuple(field_type.value for field_type in FieldType)
@@ -97,6 +109,11 @@ def _check_default(token: str, spec: FieldSpec, value: str) -> None:
             Decimal(value)
     except (ValueError, InvalidOperation):
         raise _refuse(token, f"default '{value}' is not a valid {spec.type}") from None
+    finite = math.isfinite(float(value)) if spec.type is FieldType.FLOAT else True
+    if not finite or (spec.type is FieldType.DECIMAL and not Decimal(value).is_finite()):
+        raise _refuse(token, f"default '{value}' is not a finite number")
+    if spec.type is FieldType.DECIMAL:
+        _check_decimal_fits(token, spec, Decimal(value))
     if spec.type is FieldType.BOOL and value not in ("true", "false"):
         raise _refuse(token, f"a bool default is 'true' or 'false', not '{value}'")
     if spec.type is FieldType.ENUM and value not in spec.choices:
@@ -107,15 +124,24 @@ def _check_default(token: str, spec: FieldSpec, value: str) -> None:
         raise _refuse(token, "a datetime default needs a timezone, e.g. 2024-01-01T00:00:00+00:00")
 
 
+def _check_decimal_fits(token: str, spec: FieldSpec, value: Decimal) -> None:
+    precision, scale = spec.precision or DEFAULT_PRECISION, spec.scale or 0
+    exponent = value.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    whole_digits = len(str(abs(value).to_integral_value(rounding="ROUND_DOWN")).lstrip("0"))
+    if places > scale or whole_digits > precision - scale:
+        raise _refuse(token, f"default '{value}' does not fit decimal({precision}, {scale})")
+
+
 def parse_field(token: str) -> FieldSpec:
     """Parse one `NAME[:TYPE[:ARG ...]][:MODIFIER ...]` token, or raise InvalidInput naming it."""
     name, *rest = token.split(":")
     if not _IDENTIFIER.fullmatch(name):
         raise _refuse(token, "the name must be snake_case: a lower-case letter, then a-z, 0-9, _")
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+    if keyword.iskeyword(name):
         raise _refuse(token, f"'{name}' is a Python keyword")
-    if name in RESERVED_NAMES:
-        raise _refuse(token, f"every model already has or reserves '{name}'")
+    if name in RESERVED_NAMES or name.startswith("model_"):
+        raise _refuse(token, f"'{name}' is already used by every model, schema or list endpoint")
 
     field_type = FieldType.STR
     if rest and rest[0] in _TYPE_NAMES:
@@ -131,15 +157,17 @@ def parse_field(token: str) -> FieldSpec:
 
     optional = unique = index = False
     default: str | None = None
-    for modifier in rest:
+    for position, modifier in enumerate(rest):
+        if modifier.startswith("default="):
+            # The value may itself hold ':' (times, URLs), so it takes the rest of the token.
+            default = ":".join(rest[position:]).removeprefix("default=")
+            break
         if modifier == "optional":
             optional = True
         elif modifier == "unique":
             unique = True
         elif modifier == "index":
             index = True
-        elif modifier.startswith("default="):
-            default = modifier.removeprefix("default=")
         else:
             raise _refuse(
                 token, f"unknown modifier '{modifier}' (modifiers: {', '.join(MODIFIERS)})"
@@ -150,6 +178,10 @@ def parse_field(token: str) -> FieldSpec:
         _check_default(token, spec, default)
     if unique and field_type in {FieldType.JSON, FieldType.TEXT}:
         raise _refuse(token, f"a {field_type} field cannot be unique; use str instead")
+    if unique and field_type in {FieldType.BOOL, FieldType.ENUM}:
+        raise _refuse(token, f"a {field_type} field cannot be unique: it has only a few values")
+    if field_type is FieldType.REF and name.endswith("_id"):
+        raise _refuse(token, f"name the reference '{name.removesuffix('_id')}'; '_id' is added")
     return FieldSpec(
         name=spec.name,
         type=spec.type,
