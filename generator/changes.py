@@ -24,32 +24,46 @@ class Changes:
 
     def apply(self, root: Path) -> None:
         """Write everything, or on any failure put back what was there and remove what was new."""
-        originals: dict[Path, bytes | None] = {}
+        done: list[tuple[Path, bytes | None]] = []  # each path changed so far, and its old bytes
         created_dirs: list[Path] = []
         try:
             for relative, text in self.writes.items():
                 path = root / relative
-                originals[path] = path.read_bytes() if path.exists() else None
+                original = path.read_bytes() if path.exists() else None
                 created_dirs += _make_parents(path.parent)
+                done.append((path, original))  # first: a failed write may still have truncated it
                 path.write_text(text, encoding="utf-8")
             for relative in self.deletes:
                 path = root / relative
-                originals[path] = path.read_bytes()
+                done.append((path, path.read_bytes()))
                 path.unlink()
         except BaseException as error:
-            for path, content in reversed(originals.items()):
-                if content is None:
-                    path.unlink(missing_ok=True)
-                else:
-                    path.write_bytes(content)
-            for directory in reversed(created_dirs):
-                directory.rmdir()
+            _undo(done, created_dirs)
             if isinstance(error, OSError):
-                message = f"Could not write {error.filename}: {error.strerror}."
+                message = (
+                    f"Could not change {error.filename}: {error.strerror}; nothing was changed."
+                )
                 raise OperationFailed(message) from None
             raise
         for directory in self.prune:
             _remove_if_empty(root / directory)
+
+
+def _undo(done: list[tuple[Path, bytes | None]], created_dirs: list[Path]) -> None:
+    """Best effort: restore every changed file, then remove the directories made for new ones."""
+    for path, original in reversed(done):
+        try:
+            if original is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(original)
+        except OSError:
+            continue
+    for directory in reversed(created_dirs):
+        try:
+            directory.rmdir()
+        except OSError:
+            continue
 
 
 def _make_parents(directory: Path) -> list[Path]:

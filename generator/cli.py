@@ -34,7 +34,7 @@ def user_errors() -> Iterator[None]:
     except GeneratorError as error:
         from rich.console import Console
 
-        Console(stderr=True, soft_wrap=True, highlight=False).print(
+        Console(stderr=True, soft_wrap=True, highlight=False, emoji=False).print(
             f"Error: {error.message}", style="red", markup=False
         )
         raise typer.Exit(error.exit_code) from None
@@ -117,7 +117,7 @@ def _show_created(project: CreatedProject) -> None:
     from rich.console import Console
     from rich.markup import escape
 
-    console = Console(highlight=False)
+    console = Console(highlight=False, emoji=False, soft_wrap=True)
     console.print(f"[green]Created[/] {escape(project.name.title)} in {escape(str(project.path))}")
     console.print(f"  database  {project.database.value}")
     console.print(f"  auth      {'on' if project.auth else 'off'}")
@@ -192,11 +192,12 @@ def add_feature(
         changes, names = plan_add_feature(
             existing, FeatureRequest(name=name, fields=fields or [], public=public)
         )
-        _show_changes(changes.describe(existing.root), dry_run)
-        if dry_run:
-            return
-        changes.apply(existing.root)
-    _show_next(f"Added {names.plural} at /{names.url}.", ["alembic upgrade head", "pytest"])
+        planned = changes.describe(existing.root)
+        if not dry_run:
+            changes.apply(existing.root)
+    _show_changes(planned, dry_run)
+    if not dry_run:
+        _show_next(f"Added {names.plural} at /{names.url}.", ["alembic upgrade head", "pytest"])
 
 
 @app.command("remove-feature")
@@ -217,22 +218,29 @@ def remove_feature(
 
     with user_errors():
         existing = ExistingProject.locate(project or Path.cwd())
-        changes, names, kept = plan_remove_feature(existing, name, force=force)
-        _show_changes(changes.describe(existing.root) + kept, dry_run)
-        if dry_run:
-            return
-        changes.apply(existing.root)
-    _show_next(f"Removed {names.plural}.", ["pytest"])
+        changes, names, notes = plan_remove_feature(existing, name, force=force)
+        planned = changes.describe(existing.root) + notes
+        if not dry_run:
+            changes.apply(existing.root)
+    _show_changes(planned, dry_run)
+    if not dry_run:
+        _show_next(f"Removed {names.plural}.", ["pytest"])
 
 
 def _show_changes(lines: list[str], dry_run: bool) -> None:
     from rich.console import Console
     from rich.markup import escape
 
-    console = Console(highlight=False)
+    console = Console(highlight=False, emoji=False)
     if dry_run:
         console.print("[yellow]Dry run[/]: nothing is written.")
-    styles = {"create": "green", "update": "yellow", "delete": "red", "kept": "yellow"}
+    styles = {
+        "create": "green",
+        "update": "yellow",
+        "delete": "red",
+        "kept": "yellow",
+        "note": "yellow",
+    }
     for line in lines:
         verb, _, rest = line.partition(" ")
         console.print(f"  [{styles.get(verb, 'white')}]{verb:<6}[/] {escape(rest)}", soft_wrap=True)
@@ -241,7 +249,7 @@ def _show_changes(lines: list[str], dry_run: bool) -> None:
 def _show_next(summary: str, commands: list[str]) -> None:
     from rich.console import Console
 
-    console = Console(highlight=False)
+    console = Console(highlight=False, emoji=False)
     console.print(f"\n[green]{summary}[/] Next:")
     for command in commands:
         console.print(f"  {command}")

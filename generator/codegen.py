@@ -386,7 +386,11 @@ class FieldView:
             return {"n": n}
         if kind is FieldType.DECIMAL:
             scale = _known(self.spec.scale)
-            return f"{n}.{'5' * scale}" if scale else str(n)
+            if scale == 0:
+                return str(n)
+            if _known(self.spec.precision) == scale:  # no digits before the point
+                return f"0.{n}{'5' * (scale - 1)}"
+            return f"{n}.{'5' * scale}"
         if kind is FieldType.ENUM:
             return self.spec.choices[(n - 1) % len(self.spec.choices)]
         raise ValueError(f"references have no sample value: {self.spec.source}")

@@ -17,6 +17,8 @@ VERSIONS_DIR = Path("migrations/versions")
 def find_project_root(start: Path) -> Path:
     """Return the nearest directory at or above `start` that holds a rendered project."""
     start = start.resolve()
+    if not start.is_dir():
+        raise InvalidInput(f"{start} is not a directory.")
     for directory in (start, *start.parents):
         if (directory / ANSWERS_FILE).is_file() and (directory / FEATURES_DIR).is_dir():
             return directory

@@ -25,21 +25,29 @@ from generator.migrations import next_revision_id, read_revisions, single_head
 RESERVED_FEATURES = frozenset(
     {"users", "user", "auth", "core", "features", "health", "app", "main", "tests", "migrations"}
 )
-RESERVED_SINGULARS = frozenset(
-    {
-        "session", "data", "user", "query", "params", "statement", "column", "values",
-        "changes", "service", "router", "settings", "page", "direction", "name", "value",
-        "field", "current", "response", "client", "headers", "refs", "model", "select",
-    }
-)  # fmt: skip
 # Names the generated modules import: a feature class of the same name would shadow them.
 RESERVED_CLASSES = frozenset(
     {
-        "Role", "User", "Model", "Base", "Page", "Conflict", "NotFound", "Unprocessable",
-        "Settings", "Database", "PatchModel", "Query", "Decimal", "Field", "Enum", "Text",
-        "String", "Numeric", "Float", "Mapped", "Any", "Literal",
+        "APIRouter", "Annotated", "Any", "AsyncClient", "AsyncSession", "Base", "BaseModel",
+        "ClassVar", "ConfigDict", "Conflict", "CurrentUser", "Database", "Decimal", "Enum",
+        "Field", "Float", "ForeignKey", "HTTPStatus", "InstrumentedAttribute", "JSON",
+        "Literal", "Mapped", "Model", "NotFound", "Numeric", "Page", "PageParams",
+        "PageParamsDep", "Paginated", "PatchModel", "Query", "Role", "Sequence", "SessionDep",
+        "Settings", "StrEnum", "String", "Text", "Unprocessable", "User",
     }
 )  # fmt: skip
+# A feature's singular names a variable in the generated code: it must not hide one the code
+# uses, a builtin it calls or an imported module.
+RESERVED_SINGULARS = {
+    "str", "int", "float", "bool", "dict", "list", "set", "tuple", "object", "frozenset",
+    "bytes", "next", "isinstance", "len", "super", "setattr", "type",
+    "session", "data", "user", "query", "params", "statement", "column", "values", "changes",
+    "service", "router", "settings", "page", "direction", "name", "value", "field", "current",
+    "response", "client", "headers", "refs", "model", "select",
+    "dt", "uuid", "itertools", "pytest", "sa", "op", "jwt", "app", "tests",
+}  # fmt: skip
+MAX_NAME_LENGTH = 25
+"""Keeps generated lines, and constraint names like fk_<table>_<column>_<target>, in bounds."""
 # Words of a name in any case style; digits stay with the word before them (v2-items: v2, items).
 _WORDS = re.compile(r"[A-Z]+[0-9]*(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")
 
@@ -51,6 +59,11 @@ def parse_feature_name(raw: str) -> FeatureNames:
         problem = "must start with a letter" if text[:1].isdigit() else "is not a valid name"
         raise InvalidInput(
             f"Feature name '{raw}' {problem}; use letters, digits, '-' or '_', e.g. 'order-items'."
+        )
+    if len(text) > MAX_NAME_LENGTH:
+        raise InvalidInput(
+            f"Feature name '{raw}' is longer than {MAX_NAME_LENGTH} characters; "
+            "choose a shorter one."
         )
     words = [word.lower() for word in _WORDS.findall(text)]
     snake = "_".join(words)
@@ -299,8 +312,8 @@ def _check_clashes(project: ExistingProject, names: FeatureNames, views: list[Fi
         )
     if names.class_name in classes | RESERVED_CLASSES:
         raise InvalidInput(
-            f"Feature '{names.plural}' would define a class {names.class_name} that clashes with "
-            "one the project already has; choose another name."
+            f"Feature '{names.plural}' would define a class {names.class_name}, a name the "
+            "project or the generated code already uses; choose another name."
         )
     generated = {
         f"{names.class_name}{suffix}"
@@ -373,7 +386,7 @@ def _references_to(plural: str, records: dict[str, manifest.FeatureRecord]) -> l
 def plan_remove_feature(
     project: ExistingProject, name: str, *, force: bool
 ) -> tuple[Changes, FeatureNames, list[str]]:
-    """What remove-feature would delete; the third item lists what is kept and why."""
+    """What remove-feature would delete; the third item holds notes on what it leaves behind."""
     names = parse_feature_name(name)
     records = manifest.load(project.root)
     record = records.get(names.plural)
@@ -382,7 +395,7 @@ def plan_remove_feature(
             raise InvalidInput(
                 f"Feature '{names.plural}' was not created by add-feature; remove it by hand."
             )
-        raise InvalidInput(f"There is no feature '{names.plural}' to remove.")
+        raise InvalidInput(f"There is no feature '{name}' to remove.")
 
     problems = []
     referrers = _references_to(names.plural, records)
@@ -406,12 +419,19 @@ def plan_remove_feature(
         if not force:
             raise
         head = None  # several heads: keep the migration, as for any that is not the head
-    kept = []
+    notes = [f"note   {', '.join(referrers)} still refer to it: fix them"] if referrers else []
     if migration is not None and head != record.revision:
         problems.append(
             f"its migration {record.revision} is not the latest, later ones build on it"
         )
-        kept.append(f"kept {migration}: write a migration that drops '{names.plural}'")
+        notes.append(f"kept {migration}: write a migration that drops '{names.plural}'")
+    elif migration is not None:
+        previous = next(r.down_revisions for r in revisions if r.id == record.revision)
+        stamp = previous[0] if previous else "base"
+        notes.append(
+            f"note   a database that applied {record.revision} needs "
+            f"'alembic downgrade {stamp}' before this, or 'alembic stamp {stamp}' after it"
+        )
     if problems and not force:
         raise InvalidInput(
             f"Not removing '{names.plural}': {'; '.join(problems)}. "
@@ -433,4 +453,4 @@ def plan_remove_feature(
         changes.deletes.append(Path(manifest.MANIFEST))
     else:
         changes.writes[Path(manifest.MANIFEST)] = text
-    return changes, names, kept
+    return changes, names, notes

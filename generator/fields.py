@@ -35,6 +35,7 @@ class FieldType(StrEnum):
 
 MODIFIERS = ("optional", "unique", "index", "default=VALUE")
 DEFAULT_MAX_LENGTH = 255
+MAX_NAME_LENGTH = 30
 DEFAULT_PRECISION, DEFAULT_SCALE = 12, 2
 
 # Columns every model has, names SQLAlchemy or Pydantic reserve, and the owner column.
@@ -138,6 +139,8 @@ def parse_field(token: str) -> FieldSpec:
     name, *rest = token.split(":")
     if not _IDENTIFIER.fullmatch(name):
         raise _refuse(token, "the name must be snake_case: a lower-case letter, then a-z, 0-9, _")
+    if len(name) > MAX_NAME_LENGTH:
+        raise _refuse(token, f"the name is longer than {MAX_NAME_LENGTH} characters")
     if keyword.iskeyword(name):
         raise _refuse(token, f"'{name}' is a Python keyword")
     if name in RESERVED_NAMES or name.startswith("model_"):
@@ -158,6 +161,8 @@ def parse_field(token: str) -> FieldSpec:
     optional = unique = index = False
     default: str | None = None
     for position, modifier in enumerate(rest):
+        if modifier in rest[:position]:
+            raise _refuse(token, f"'{modifier}' is given twice")
         if modifier.startswith("default="):
             # The value may itself hold ':' (times, URLs), so it takes the rest of the token.
             default = ":".join(rest[position:]).removeprefix("default=")

@@ -34,7 +34,7 @@ def load(root: Path) -> dict[str, FeatureRecord]:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         return {name: FeatureRecord(**record) for name, record in raw["features"].items()}
-    except (ValueError, KeyError, TypeError) as error:
+    except (OSError, ValueError, KeyError, TypeError) as error:
         message = f"{MANIFEST} is damaged ({error}); restore it from version control."
         raise InvalidInput(message) from None
 

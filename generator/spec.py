@@ -12,6 +12,7 @@ ANSWERS_FILE = ".copier-answers.yml"
 SETUP_COMMANDS = (
     "python -m venv .venv && . .venv/bin/activate",
     "pip install --upgrade pip && pip install -e . --group dev",
+    "cp .env.example .env",
     "pytest",
     "alembic upgrade head",
     "uvicorn app.main:app --reload",

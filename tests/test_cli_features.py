@@ -202,3 +202,44 @@ def test_remove_feature_help_and_the_command_list() -> None:
     commands = invoke("--help")
     assert "add-feature" in commands.stdout
     assert "remove-feature" in commands.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("strs", "gives 'str'"),
+        ("AsyncSession", "would define a class AsyncSession"),
+        ("refresh-tokens", None),  # fine without auth: the table exists only with auth
+        ("a" * 26, "longer than 25 characters"),
+    ],
+)
+def test_names_that_would_break_the_generated_code_are_refused(
+    root: Path, name: str, problem: str | None
+) -> None:
+    result = invoke("add-feature", name, "title")
+
+    if problem is None:
+        assert result.exit_code == 0, result.output
+    else:
+        assert_one_line_error(result, 2, problem)
+
+
+def test_a_failed_write_is_one_line_and_changes_nothing(root: Path) -> None:
+    (root / "tests/features/orders").write_text("")  # a file where a directory must go
+    before = snapshot(root)
+
+    result = invoke("add-feature", "orders", *ORDER_FIELDS)
+
+    assert_one_line_error(result, 1, "Could not change ")
+    assert "nothing was changed" in result.output
+    assert "create" not in result.output  # the plan is shown only once it is written
+    assert snapshot(root) == before
+
+
+def test_removing_an_applied_migration_says_how_to_fix_the_database(root: Path) -> None:
+    assert invoke("add-feature", "orders", *ORDER_FIELDS).exit_code == 0
+
+    result = invoke("remove-feature", "orders")
+
+    assert result.exit_code == 0, result.output
+    assert "alembic downgrade base" in result.output

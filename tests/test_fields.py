@@ -3,6 +3,7 @@ and refusals that name the token the user typed."""
 
 import datetime as dt
 import math
+import re
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -343,6 +344,21 @@ def test_names_the_list_endpoint_uses_are_refused(token: str) -> None:
 )
 def test_names_the_schemas_inherit_are_refused(token: str) -> None:
     with pytest.raises(InvalidInput, match=rf"^Invalid field '{token}'"):
+        parse_field(token)
+
+
+@pytest.mark.parametrize(
+    ("token", "why"),
+    [
+        ("n:int:optional:optional", "'optional' is given twice"),
+        ("a" * 31, "longer than 30 characters"),
+        ("customer_id:ref:customers", "name the reference 'customer'"),
+        ("flag:bool:unique", "cannot be unique"),
+        ("ratio:float:default=1e400", "not a finite number"),
+    ],
+)
+def test_more_refusals(token: str, why: str) -> None:
+    with pytest.raises(InvalidInput, match=re.escape(why)):
         parse_field(token)
 
 

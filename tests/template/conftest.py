@@ -37,8 +37,8 @@ VARIANTS = [
     for auth in (True, False)
 ]
 
-# Together: every field type and modifier, a reference chain, and (with auth) a public
-# feature that points at users.
+# Together: every field type and modifier, a reference chain, a feature of references only,
+# and (with auth) a public feature that points at users.
 FEATURES = [
     [
         "customers",
@@ -47,6 +47,7 @@ FEATURES = [
         "tier:enum:basic:gold:default=basic",
         "vip:bool:default=false",
         "notes:text:optional",
+        "joined_at:datetime:default=2024-01-01T00:00:00+00:00",
     ],
     [
         "order-items",
@@ -59,8 +60,11 @@ FEATURES = [
         "weight:float:optional",
         "quantity:int:default=1",
         "extra:json:optional",
+        "discount:decimal:3:3:optional",
         "customer:ref:customers",
     ],
+    # Only references, as a join table has.
+    ["favorites", "customer:ref:customers", "item:ref:order-items:optional"],
 ]
 AUTH_FEATURES = [["Tag", "label:str:40:unique", "author:ref:users:optional", "--public"]]
 
