@@ -6,15 +6,18 @@ so ``fastapi-gen --help`` does not pay for them.
 
 import os
 import shlex
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from generator.errors import GeneratorError
 from generator.spec import SETUP_COMMANDS, CreatedProject, Database, ProjectSpec
+
+if TYPE_CHECKING:
+    from generator.changes import Changes
 
 app = typer.Typer(
     name="fastapi-gen",
@@ -192,10 +195,7 @@ def add_feature(
         changes, names = plan_add_feature(
             existing, FeatureRequest(name=name, fields=fields or [], public=public)
         )
-        planned = changes.describe(existing.root)
-        if not dry_run:
-            changes.apply(existing.root)
-    _show_changes(planned, dry_run)
+        _carry_out(changes, existing.root, dry_run)
     if not dry_run:
         _show_next(f"Added {names.plural} at /{names.url}.", ["alembic upgrade head", "pytest"])
 
@@ -219,12 +219,17 @@ def remove_feature(
     with user_errors():
         existing = ExistingProject.locate(project or Path.cwd())
         changes, names, notes = plan_remove_feature(existing, name, force=force)
-        planned = changes.describe(existing.root) + notes
-        if not dry_run:
-            changes.apply(existing.root)
-    _show_changes(planned, dry_run)
+        _carry_out(changes, existing.root, dry_run, notes)
     if not dry_run:
         _show_next(f"Removed {names.plural}.", ["pytest"])
+
+
+def _carry_out(changes: "Changes", root: Path, dry_run: bool, notes: Sequence[str] = ()) -> None:
+    """Write the changes unless it is a dry run, then list them (never before they are done)."""
+    planned = [*changes.describe(root), *notes]
+    if not dry_run:
+        changes.apply(root)
+    _show_changes(planned, dry_run)
 
 
 def _show_changes(lines: list[str], dry_run: bool) -> None:

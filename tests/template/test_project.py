@@ -7,7 +7,7 @@ import pytest
 from tests.template.conftest import AUTH_FEATURES, FEATURES, Project
 
 # The rendered project's own test suite, per variant: a drop means tests went missing.
-EXPECTED_TESTS = {True: 61, False: 12}
+EXPECTED_TESTS = {True: 63, False: 12}
 # Tool output inside a project, not rendered from the template.
 CACHES = frozenset({".git", ".ruff_cache", ".mypy_cache", ".pytest_cache", "__pycache__"})
 # Each added feature brings at least this many tests (endpoints, validation, filters, ...).
