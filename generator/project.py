@@ -1,6 +1,8 @@
 """Creating a project: check everything, render into a staging directory, move it into place."""
 
+import json
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -18,7 +20,7 @@ import generator
 from generator.errors import InvalidInput, OperationFailed
 from generator.names import ProjectName, parse_project_name
 from generator.spec import ANSWERS_FILE, CreatedProject, Database, ProjectSpec
-from generator.template import template_source
+from generator.template import template_root, template_source
 
 _GIT_DEFAULTS = {
     "user.name": "fastapi-gen",
@@ -72,15 +74,6 @@ def create_project(spec: ProjectSpec) -> CreatedProject:
         auth=bool(answers["auth"]),
         commit=commit,
     )
-
-
-def find_project_root(start: Path) -> Path:
-    """Return the nearest directory at or above ``start`` that holds a rendered project."""
-    start = start.resolve()
-    for directory in (start, *start.parents):
-        if (directory / ANSWERS_FILE).is_file():
-            return directory
-    raise InvalidInput(f"{start} is not inside a fastapi-gen project (no {ANSWERS_FILE} found).")
 
 
 def _check_description(description: str | None) -> None:
@@ -153,7 +146,19 @@ def _render(staging: Path, spec: ProjectSpec, name: ProjectName) -> Mapping[str,
         raise InvalidInput(f"{_one_line(exc)} (--interactive asks every question).") from exc
     except OSError as exc:
         raise OperationFailed(f"Could not write the project: {exc}") from exc
+    _record_template(staging / ANSWERS_FILE)
     return worker.answers.combined
+
+
+def _record_template(answers_file: Path) -> None:
+    """Name the installed template as the project's source, not the snapshot rendered from.
+
+    A checkout renders from a temporary copy of its working tree; the answers should point at
+    something that still exists afterwards.
+    """
+    text = answers_file.read_text(encoding="utf-8")
+    source = f"_src_path: {json.dumps(str(template_root()))}"
+    answers_file.write_text(re.sub(r"(?m)^_src_path: .*$", source, text), encoding="utf-8")
 
 
 @contextmanager

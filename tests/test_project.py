@@ -3,10 +3,13 @@
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.errors import InvalidInput
-from generator.project import create_project, find_project_root
+from generator.existing import find_project_root
+from generator.project import create_project
 from generator.spec import ANSWERS_FILE, Database, ProjectSpec
+from generator.template import template_root
 
 
 def test_created_project_reports_the_answers_used(tmp_path: Path) -> None:
@@ -37,3 +40,12 @@ def test_find_project_root_from_inside(tmp_path: Path) -> None:
 def test_find_project_root_outside_a_project(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="not inside a fastapi-gen project"):
         find_project_root(tmp_path)
+
+
+def test_answers_name_the_installed_template_not_a_temporary_copy(tmp_path: Path) -> None:
+    project = create_project(ProjectSpec(name="shop", output=tmp_path, git=False))
+
+    answers = yaml.safe_load((project.path / ANSWERS_FILE).read_text())
+
+    assert answers["_src_path"] == str(template_root())
+    assert Path(answers["_src_path"], "copier.yml").is_file()
