@@ -213,6 +213,17 @@ def test_answers_reach_the_project(tmp_path: Path) -> None:
     assert "auth      off" in result.stdout
 
 
+@pytest.mark.parametrize("description", ['Say "hi"', "C:\\path and a tab\\t", "<b>&'"])
+def test_any_one_line_description_is_kept_verbatim(tmp_path: Path, description: str) -> None:
+    result = invoke(
+        "new", "shop", "--output", str(tmp_path), "--no-git", "--description", description
+    )
+
+    assert result.exit_code == 0, result.output
+    pyproject = tomllib.loads((tmp_path / "shop" / "pyproject.toml").read_text())
+    assert pyproject["project"]["description"] == description
+
+
 def test_defaults_come_from_the_template(tmp_path: Path) -> None:
     result = invoke("new", "demo", "--output", str(tmp_path), "--no-git")
     assert result.exit_code == 0, result.output

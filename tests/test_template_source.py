@@ -54,3 +54,21 @@ def test_a_git_checkout_is_rendered_from_a_snapshot(
         assert not (source / "template" / "project" / "__pycache__").exists()
         assert not (source / ".git").exists()
     assert not source.exists()
+
+
+def test_plain_copier_copy_of_the_repository_renders_a_project(tmp_path: Path) -> None:
+    """Without fastapi-gen: Copier alone, pointed at this repository, as its README allows."""
+    import copier
+
+    copier.run_copy(
+        str(REPO),
+        tmp_path / "plain",
+        data={"project_name": "Plain Copy", "auth": False},
+        defaults=True,
+        quiet=True,
+        unsafe=False,
+    )
+
+    assert (tmp_path / "plain" / "app" / "main.py").is_file()
+    assert 'name = "plain-copy"' in (tmp_path / "plain" / "pyproject.toml").read_text()
+    assert not (tmp_path / "plain" / "app" / "core" / "security.py").exists()
