@@ -148,6 +148,8 @@ class FieldView:
     spec: FieldSpec
     feature: FeatureNames
     target: Target | None = None
+    per_owner: bool = False
+    """Rows have owners, so `unique` means unique among one owner's rows."""
 
     @property
     def name(self) -> str:
@@ -212,7 +214,7 @@ class FieldView:
         self.add_type_imports(imports)
         annotation = f"Mapped[{self.python_type}{' | None' if self.optional else ''}]"
         arguments = self._column_type(imports)
-        if self.spec.unique:
+        if self.spec.unique and not self.per_owner:  # else a (owner_id, column) constraint
             arguments.append("unique=True")
         if self.spec.index or self.spec.type is FieldType.REF:
             arguments.append("index=True")

@@ -148,7 +148,7 @@ def _context(
     create_user = owned or check_user
     signed_in = ", _: CurrentUser" if project.auth else ""
     indexes = ([{"name": "owner_id", "unique": False}] if owned else []) + [
-        {"name": view.name, "unique": view.spec.unique}
+        {"name": view.name, "unique": view.spec.unique and not owned}
         for view in views
         if view.spec.index or view.spec.type is FieldType.REF
     ]
@@ -169,8 +169,12 @@ def _context(
         "users_refs": any(target.is_users for target in targets.values()),
         "owned_refs": any(target.owned for target in targets.values()),
         "unique_fields": unique,
-        "unique_constraints": [
-            view for view in unique if not (view.spec.index or view.spec.type is FieldType.REF)
+        "unique_constraints": [["owner_id", view.name] for view in unique]
+        if owned
+        else [
+            [view.name]
+            for view in unique
+            if not (view.spec.index or view.spec.type is FieldType.REF)
         ],
         "indexes": indexes,
         "filterable": [view for view in views if view.filterable],
@@ -343,7 +347,10 @@ def plan_add_feature(
     owned = project.auth and not request.public
     views = [
         FieldView(
-            spec, names, _target(project, records, spec) if spec.type is FieldType.REF else None
+            spec,
+            names,
+            _target(project, records, spec) if spec.type is FieldType.REF else None,
+            per_owner=owned,
         )
         for spec in specs
     ]
