@@ -1,0 +1,55 @@
+from http import HTTPStatus
+
+import pytest
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy import literal, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import register_error_handlers
+from app.core.pagination import MAX_LIMIT, PageParams, PageParamsDep, paginate
+
+
+async def test_a_page_holds_its_slice_and_the_total(session: AsyncSession) -> None:
+    numbers = union_all(*(select(literal(n).label("n")) for n in range(1, 6))).subquery()
+    statement = select(numbers.c.n).order_by(numbers.c.n)
+
+    page = await paginate(session, statement, PageParams(limit=2, offset=2))
+
+    assert list(page.items) == [3, 4]
+    assert page.total == 5
+    assert (page.limit, page.offset) == (2, 2)
+
+
+@pytest.fixture(scope="module")
+def paged_app() -> FastAPI:
+    app = FastAPI()
+    register_error_handlers(app)
+
+    @app.get("/items")
+    async def items(params: PageParamsDep) -> dict[str, int]:
+        return {"limit": params.limit, "offset": params.offset}
+
+    return app
+
+
+async def _get(app: FastAPI, query: dict[str, int]) -> tuple[int, object]:
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+        response = await client.get("/items", params=query)
+    return response.status_code, response.json()
+
+
+async def test_defaults(paged_app: FastAPI) -> None:
+    assert await _get(paged_app, {}) == (HTTPStatus.OK, {"limit": 20, "offset": 0})
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [({"limit": 0}, "limit"), ({"limit": MAX_LIMIT + 1}, "limit"), ({"offset": -1}, "offset")],
+)
+async def test_limits_are_bounded(paged_app: FastAPI, query: dict[str, int], field: str) -> None:
+    status, body = await _get(paged_app, query)
+
+    assert status == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert isinstance(body, dict)
+    assert [detail["field"] for detail in body["error"]["details"]] == [f"query.{field}"]

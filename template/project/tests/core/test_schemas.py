@@ -1,0 +1,29 @@
+from typing import ClassVar
+
+import pytest
+from pydantic import ValidationError
+
+from app.core.schemas import PatchModel
+
+
+class Patch(PatchModel):
+    nullable_fields: ClassVar[frozenset[str]] = frozenset({"note"})
+
+    title: str | None = None
+    note: str | None = None
+
+
+def test_changes_are_only_the_fields_sent() -> None:
+    assert Patch.model_validate({"note": None}).changes() == {"note": None}
+    assert Patch.model_validate({"title": "New"}).changes() == {"title": "New"}
+    assert Patch.model_validate({}).changes() == {}
+
+
+def test_null_is_refused_for_a_required_field() -> None:
+    with pytest.raises(ValidationError, match="title cannot be null"):
+        Patch.model_validate({"title": None})
+
+
+def test_unknown_fields_are_refused() -> None:
+    with pytest.raises(ValidationError, match="extra"):
+        Patch.model_validate({"owner_id": 1})
