@@ -10,15 +10,13 @@ under 1 s, the ten-feature suite under 30 s.
 """
 
 import argparse
-import re
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from cli import Timing, console_script, measure, run
+from cli import Timing, console_script, measure, measure_pytest, run
 
 ORDERS = ["orders", "title:str:120", "total:decimal:10:2", "status:enum:pending:paid"]
 
@@ -76,7 +74,6 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (default 5)")
     repeat = parser.parse_args().repeat
     command = console_script()
-    python = sys.executable
     timings: list[Timing] = []
 
     with tempfile.TemporaryDirectory(prefix="fastapi-gen-bench-") as tmp:
@@ -123,17 +120,8 @@ def main() -> None:
                 ],
             )
         )
-        outputs: list[str] = []
-        pytest = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-        timings.append(
-            measure(
-                "pytest of the project with 10 features",
-                repeat,
-                lambda: outputs.append(run(pytest, cwd=ten)),
-            )
-        )
-        passed = re.search(r"(\d+) passed", outputs[-1])
-        tests = int(passed.group(1)) if passed else 0
+        suite, tests = measure_pytest("pytest of the project with 10 features", repeat, ten)
+        timings.append(suite)
 
     print_table(timings)
     if tests:

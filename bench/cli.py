@@ -59,6 +59,15 @@ def console_script() -> Path:
     return script
 
 
+def measure_pytest(label: str, repeat: int, project: Path) -> tuple[Timing, int]:
+    """Time a project's own test suite, run with this Python; also return how many passed."""
+    outputs: list[str] = []
+    pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    timing = measure(label, repeat, lambda: outputs.append(run(pytest, cwd=project)))
+    passed = re.search(r"(\d+) passed", outputs[-1])
+    return timing, int(passed.group(1)) if passed else 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (default 5)")
@@ -86,17 +95,8 @@ def main() -> None:
                 lambda: run([python, "-c", "import app.main"], cwd=project),
             )
         )
-        outputs: list[str] = []
-        pytest = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-        timings.append(
-            measure(
-                "pytest of the rendered project",
-                repeat,
-                lambda: outputs.append(run(pytest, cwd=project)),
-            )
-        )
-        passed = re.search(r"(\d+) passed", outputs[-1])
-        tests = int(passed.group(1)) if passed else 0
+        suite, tests = measure_pytest("pytest of the rendered project", repeat, project)
+        timings.append(suite)
 
     width = max(len(timing.label) for timing in timings)
     print(f"{'':<{width}}  {'median':>8}  {'min':>8}  {'max':>8}   ({repeat} runs each)")
