@@ -16,7 +16,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from cli import Timing, console_script, measure, measure_pytest, run
+from cli import Timing, console_script, measure, measure_pytest, print_table, run
 
 ORDERS = ["orders", "title:str:120", "total:decimal:10:2", "status:enum:pending:paid"]
 
@@ -57,16 +57,6 @@ def measure_each(
         target = prepare(number)
         seconds += measure(label, 1, partial(once, target)).seconds
     return Timing(label, seconds)
-
-
-def print_table(timings: list[Timing]) -> None:
-    width = max(len(timing.label) for timing in timings)
-    print(f"{'':<{width}}  {'median':>8}  {'min':>8}  {'max':>8}   runs")
-    for timing in timings:
-        print(
-            f"{timing.label:<{width}}  {timing.median:>7.3f}s  {min(timing.seconds):>7.3f}s"
-            f"  {max(timing.seconds):>7.3f}s   {len(timing.seconds)}"
-        )
 
 
 def main() -> None:

@@ -59,6 +59,16 @@ def console_script() -> Path:
     return script
 
 
+def print_table(timings: list[Timing]) -> None:
+    width = max(len(timing.label) for timing in timings)
+    print(f"{'':<{width}}  {'median':>8}  {'min':>8}  {'max':>8}   runs")
+    for timing in timings:
+        print(
+            f"{timing.label:<{width}}  {timing.median:>7.3f}s  {min(timing.seconds):>7.3f}s"
+            f"  {max(timing.seconds):>7.3f}s   {len(timing.seconds)}"
+        )
+
+
 def measure_pytest(label: str, repeat: int, project: Path) -> tuple[Timing, int]:
     """Time a project's own test suite, run with this Python; also return how many passed."""
     outputs: list[str] = []
@@ -98,13 +108,7 @@ def main() -> None:
         suite, tests = measure_pytest("pytest of the rendered project", repeat, project)
         timings.append(suite)
 
-    width = max(len(timing.label) for timing in timings)
-    print(f"{'':<{width}}  {'median':>8}  {'min':>8}  {'max':>8}   ({repeat} runs each)")
-    for timing in timings:
-        print(
-            f"{timing.label:<{width}}  {timing.median:>7.3f}s  {min(timing.seconds):>7.3f}s"
-            f"  {max(timing.seconds):>7.3f}s"
-        )
+    print_table(timings)
     if tests:
         per_test = timings[-1].median / tests * 1000
         print(f"\nThe rendered project runs {tests} tests: {per_test:.1f} ms per test.")

@@ -1,7 +1,7 @@
 """Python source for one field in each place a feature uses it: model, migration, schemas, tests.
 
-The templates stay readable because the type-by-type decisions live here, once. Output is
-already in the shape `ruff format` gives, so a fresh feature passes the project's checks.
+The templates stay readable because the type-by-type decisions live here, once. Layout is
+ruff's job: every generated file is formatted with the project's own settings.
 """
 
 from dataclasses import dataclass
@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from generator.fields import FieldSpec, FieldType
 from generator.inflection import singularize
 
-LINE_LENGTH = 100
 INDENT = "    "
 
 
@@ -17,35 +16,12 @@ def pascal(snake: str) -> str:
     return "".join(part.capitalize() for part in snake.split("_"))
 
 
-def format_call(prefix: str, arguments: list[str], indent: str = "", suffix: str = "") -> str:
-    """`prefix(arg, ...)suffix` wrapped the way ruff format wraps a call."""
-    one_line = f"{indent}{prefix}({', '.join(arguments)}){suffix}"
-    if len(one_line) <= LINE_LENGTH:
-        return one_line
-    inner = f"{indent}{INDENT}{', '.join(arguments)}"
-    if len(inner) <= LINE_LENGTH:
-        return f"{indent}{prefix}(\n{inner}\n{indent}){suffix}"
-    lines = "".join(f"{indent}{INDENT}{argument},\n" for argument in arguments)
-    return f"{indent}{prefix}(\n{lines}{indent}){suffix}"
-
-
-def _import_sort_key(name: str) -> tuple[int, str]:
-    """isort's order-by-type, as ruff applies it: CONSTANTS, then Classes, then functions."""
-    bare = name.split(" as ", maxsplit=1)[0]
-    if bare.isupper() and len(bare) > 1:
-        return (0, bare)
-    if bare[0].isupper():
-        return (1, bare)
-    return (2, bare)
-
-
 class Imports:
-    """Collects imports and prints them in ruff's isort order (stdlib, third party, first party)."""
+    """Collects what a generated module imports.
 
-    STDLIB = frozenset(
-        {"datetime", "decimal", "enum", "http", "itertools", "typing", "uuid", "collections"}
-    )
-    FIRST_PARTY = ("app", "tests")
+    Order and grouping are left to ruff, which formats every generated file with the
+    project's own settings (generator/formatting.py); this only has to be complete.
+    """
 
     def __init__(self) -> None:
         self._modules: set[str] = set()
@@ -57,27 +33,13 @@ class Imports:
     def add(self, module: str, *names: str) -> None:
         self._names.setdefault(module, set()).update(names)
 
-    def _section(self, module: str) -> int:
-        root = module.split(".", maxsplit=1)[0].split(" ", maxsplit=1)[0]
-        if root in self.STDLIB:
-            return 0
-        if root in self.FIRST_PARTY:
-            return 2
-        return 1
-
     def render(self) -> str:
-        sections: list[list[str]] = [[], [], []]
-        for name in sorted(self._modules, key=lambda module: module.split(" as ")[0]):
-            sections[self._section(name)].append(f"import {name}")
-        for module in sorted(self._names):
-            names = sorted(self._names[module], key=_import_sort_key)
-            line = f"from {module} import {', '.join(names)}"
-            if len(line) > LINE_LENGTH:
-                body = "".join(f"{INDENT}{name},\n" for name in names)
-                line = f"from {module} import (\n{body})"
-            sections[self._section(module)].append(line)
-        # `import x` lines come before `from x import y` lines within a section.
-        return "\n\n".join("\n".join(section) for section in sections if section)
+        plain = [f"import {module}" for module in sorted(self._modules)]
+        named = [
+            f"from {module} import {', '.join(sorted(names))}"
+            for module, names in sorted(self._names.items())
+        ]
+        return "\n".join(plain + named)
 
 
 def _known(value: int | None) -> int:
@@ -223,7 +185,7 @@ class FieldView:
         if not arguments:
             return f"{INDENT}{self.name}: {annotation}"
         imports.add("sqlalchemy.orm", "mapped_column")
-        return format_call(f"{self.name}: {annotation} = mapped_column", arguments, INDENT)
+        return f"{INDENT}{self.name}: {annotation} = mapped_column({', '.join(arguments)})"
 
     def _column_type(self, imports: Imports) -> list[str]:
         kind = self.spec.type
@@ -317,10 +279,6 @@ class FieldView:
                 f"sa.Numeric(precision={self.spec.precision}, scale={self.spec.scale})"
             ),
         }[kind]
-
-    def migration_column(self, indent: str) -> str:
-        arguments = [f'"{self.name}"', self.migration_type, f"nullable={self.optional}"]
-        return format_call("sa.Column", arguments, indent, suffix=",")
 
     # -- schemas ---------------------------------------------------------------------------------
 
