@@ -4,7 +4,9 @@ The templates stay readable because the type-by-type decisions live here, once. 
 ruff's job: every generated file is formatted with the project's own settings.
 """
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from generator.fields import FieldSpec, FieldType
 from generator.inflection import singularize
@@ -283,21 +285,31 @@ class FieldView:
     # -- schemas ---------------------------------------------------------------------------------
 
     def schema_type(self, imports: Imports) -> str:
-        """The type clients send, with its constraints."""
+        """The type clients send, bounded by what the column can hold (app/core/bounds.py)."""
         self.add_type_imports(imports)
         kind = self.spec.type
+        bounded = {
+            FieldType.STR: "NulFreeStr",
+            FieldType.TEXT: "NulFreeStr",
+            FieldType.INT: "Int32",
+            FieldType.FLOAT: "FiniteFloat",
+            FieldType.DATETIME: "UtcDatetime",
+            FieldType.JSON: "JsonObject",
+            FieldType.REF: "RowId",
+        }.get(kind)
+        if bounded is not None:
+            imports.add("app.core.bounds", bounded)
+        base = bounded or self.python_type
         constraints = ""
         if kind is FieldType.STR:
             constraints = f"max_length={self.spec.max_length}"
         elif kind is FieldType.DECIMAL:
             constraints = f"max_digits={self.spec.precision}, decimal_places={self.spec.scale}"
-        elif kind is FieldType.REF:
-            constraints = "gt=0"
         if not constraints:
-            return self.python_type
+            return base
         imports.add("typing", "Annotated")
         imports.add("pydantic", "Field")
-        return f"Annotated[{self.python_type}, Field({constraints})]"
+        return f"Annotated[{base}, Field({constraints})]"
 
     def create_line(self, imports: Imports) -> str:
         annotation = self.schema_type(imports)
@@ -316,8 +328,8 @@ class FieldView:
         return f"{INDENT}{self.name}: {self.python_type}{' | None' if self.optional else ''}"
 
     def filter_line(self, imports: Imports) -> str:
-        self.add_type_imports(imports)
-        return f"{INDENT}{self.name}: {self.python_type} | None = None"
+        """A filter compares with the column, so it takes only what the column can hold."""
+        return f"{INDENT}{self.name}: {self.schema_type(imports)} | None = None"
 
     # -- test values -----------------------------------------------------------------------------
 
@@ -337,20 +349,17 @@ class FieldView:
         if kind is FieldType.BOOL:
             return n % 2 == 0
         if kind is FieldType.DATE:
-            return f"2024-01-{n:02d}"
+            return (dt.date(2024, 1, 1) + dt.timedelta(days=n - 1)).isoformat()
         if kind is FieldType.DATETIME:
-            return f"2024-01-{n:02d}T12:30:00Z"
+            return f"{dt.date(2024, 1, 1) + dt.timedelta(days=n - 1)}T12:30:00Z"
         if kind is FieldType.UUID:
             return f"00000000-0000-0000-0000-{n:012d}"
         if kind is FieldType.JSON:
             return {"n": n}
         if kind is FieldType.DECIMAL:
-            scale = _known(self.spec.scale)
-            if scale == 0:
-                return str(n)
-            if _known(self.spec.precision) == scale:  # no digits before the point
-                return f"0.{n}{'5' * (scale - 1)}"
-            return f"{n}.{'5' * scale}"
+            # n in the last place: fits every precision and scale, distinct for every n.
+            step = Decimal(1).scaleb(-_known(self.spec.scale))
+            return str(Decimal(n) * step)
         if kind is FieldType.ENUM:
             return self.spec.choices[(n - 1) % len(self.spec.choices)]
         raise ValueError(f"references have no sample value: {self.spec.source}")
@@ -363,24 +372,42 @@ class FieldView:
         return self.sample(first) != self.sample(second)
 
     @property
-    def invalid(self) -> object:
-        """A value the API must refuse with 422."""
+    def invalid(self) -> list[object]:
+        """Values the API must refuse with 422: wrong types, and what the column cannot hold."""
         kind = self.spec.type
         if kind is FieldType.STR:
-            return "x" * (_known(self.spec.max_length) + 1)
+            return ["x" * (_known(self.spec.max_length) + 1), "nul \x00 inside", 12]
+        if kind is FieldType.DECIMAL:
+            too_many_digits = "9" * (_known(self.spec.precision) + 1)
+            return ["twelve", too_many_digits, "NaN", "Infinity"]
         return {
-            FieldType.TEXT: 12,
-            FieldType.INT: "twelve",
-            FieldType.FLOAT: "twelve",
-            FieldType.BOOL: "maybe",
-            FieldType.DATE: "not-a-date",
-            FieldType.DATETIME: "not-a-datetime",
-            FieldType.UUID: "not-a-uuid",
-            FieldType.JSON: "not-an-object",
-            FieldType.DECIMAL: "twelve",
-            FieldType.ENUM: "not_a_choice",
-            FieldType.REF: 0,
+            FieldType.TEXT: [12, "nul \x00 inside"],
+            FieldType.INT: ["twelve", 1.5, 2**31, -(2**31) - 1, 2**63],
+            FieldType.FLOAT: ["twelve", "NaN", "Infinity", "-Infinity"],
+            FieldType.BOOL: ["maybe"],
+            FieldType.DATE: ["not-a-date", "2024-02-30"],
+            FieldType.DATETIME: [
+                "not-a-datetime",
+                "2024-01-01T12:00:00",  # no timezone: ambiguous
+                "0001-01-01T00:00:00+01:00",  # before year 1 in UTC
+            ],
+            FieldType.UUID: ["not-a-uuid"],
+            FieldType.JSON: ["not-an-object", [1, 2]],
+            FieldType.ENUM: ["not_a_choice"],
+            FieldType.REF: [0, -1, 2**31, 2**63],
         }[kind]
+
+    @property
+    def invalid_filters(self) -> list[str]:
+        """Query-string values a filter on this field must refuse with 422."""
+        return {
+            FieldType.INT: [str(2**31), str(-(2**31) - 1), "twelve"],
+            FieldType.REF: [str(2**31), "0"],
+            FieldType.FLOAT: ["NaN", "Infinity"],
+            FieldType.DATETIME: ["2024-01-01T12:00:00"],
+            FieldType.STR: ["nul \x00 inside"],
+            FieldType.TEXT: ["nul \x00 inside"],
+        }.get(self.spec.type, [])
 
     def query_value(self, value: object) -> str:
         """How a sample travels in a query string."""

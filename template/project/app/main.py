@@ -3,14 +3,15 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import features
 from app.core import health
 from app.core.config import Settings, get_settings
 from app.core.db import Database
-from app.core.errors import register_error_handlers
+from app.core.dependencies import reject_unknown_query_parameters
+from app.core.errors import Unprocessable, error_responses, register_error_handlers
 from app.core.logging import configure_logging
 
 
@@ -24,7 +25,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         yield
         await database.dispose()
 
-    app = FastAPI(title=settings.app_name, lifespan=lifespan)
+    app = FastAPI(
+        title=settings.app_name,
+        lifespan=lifespan,
+        # Every route can refuse its input, always in the one error shape.
+        responses=error_responses(Unprocessable),
+        dependencies=[Depends(reject_unknown_query_parameters)],
+    )
     app.state.settings = settings
     app.state.database = database
     if settings.cors_origins:

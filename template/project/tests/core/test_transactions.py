@@ -1,5 +1,10 @@
-"""The request owns the transaction: commit on success, roll back on error."""
+"""The request owns the transaction: commit on success, roll back on error.
 
+What the database refuses maps to the one error shape: a taken unique value is a 409, a
+reference to a missing row a 422, and anything else (a bug in the app) a logged 500.
+"""
+
+import logging
 from http import HTTPStatus
 
 import pytest
@@ -26,12 +31,21 @@ async def app(
     connection: AsyncConnection,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> FastAPI:
-    await connection.execute(text("CREATE TABLE probe (n INTEGER NOT NULL)"))
+    await connection.execute(text("CREATE TABLE probe (n INTEGER NOT NULL UNIQUE)"))
+    await connection.execute(text("CREATE TABLE probe_child (parent INTEGER REFERENCES probe (n))"))
     app = create_app(settings, Database(engine, sessionmaker))
 
     @app.post("/probe/null")
     async def write_null(session: SessionDep) -> None:
         await session.execute(text("INSERT INTO probe (n) VALUES (NULL)"))
+
+    @app.post("/probe-child/{parent}")
+    async def write_child(parent: int, session: SessionDep) -> None:
+        await session.execute(text("INSERT INTO probe_child (parent) VALUES (:p)"), {"p": parent})
+
+    @app.delete("/probe/{n}")
+    async def delete(n: int, session: SessionDep) -> None:
+        await session.execute(text("DELETE FROM probe WHERE n = :n"), {"n": n})
 
     @app.post("/probe/{n}")
     async def write(n: int, session: SessionDep, fail: str = "") -> None:
@@ -60,10 +74,25 @@ async def test_only_failed_requests_are_rolled_back(
     assert rows == [1, 3]
 
 
-async def test_a_constraint_violation_is_409_not_500(app: FastAPI) -> None:
+async def test_what_the_database_refuses_keeps_the_error_shape(
+    app: FastAPI, caplog: pytest.LogCaptureFixture
+) -> None:
     transport = ASGITransport(app=app, raise_app_exceptions=False)
     async with AsyncClient(transport=transport, base_url="http://test") as client:
-        response = await client.post("/probe/null")
+        assert (await client.post("/probe/1")).status_code == HTTPStatus.OK
+        assert (await client.post("/probe-child/1")).status_code == HTTPStatus.OK
+        duplicate = await client.post("/probe/1")
+        dangling = await client.post("/probe-child/2")
+        still_referenced = await client.delete("/probe/1")
+        with caplog.at_level(logging.ERROR, logger="app.core.errors"):
+            bug = await client.post("/probe/null")
 
-    assert response.status_code == HTTPStatus.CONFLICT
-    assert response.json()["error"]["code"] == "conflict"
+    assert (duplicate.status_code, duplicate.json()["error"]["code"]) == (409, "conflict")
+    assert (dangling.status_code, dangling.json()["error"]["code"]) == (422, "unprocessable")
+    assert (still_referenced.status_code, still_referenced.json()["error"]["code"]) == (
+        409,
+        "conflict",
+    )
+    # NOT NULL is not the client's to break: the app must have refused the value first.
+    assert bug.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
+    assert "unhandled error on POST /probe/null" in caplog.text

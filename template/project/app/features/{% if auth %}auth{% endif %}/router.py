@@ -1,13 +1,12 @@
 from http import HTTPStatus
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Form
 
 from app.core.dependencies import SessionDep, SettingsDep
 from app.core.errors import Conflict, Forbidden, Unauthorized, error_responses
 from app.features.auth import service
-from app.features.auth.schemas import RefreshRequest, TokenPair
+from app.features.auth.schemas import LoginForm, RefreshRequest, TokenPair
 from app.features.users.schemas import UserCreate, UserRead
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -20,7 +19,7 @@ async def register(data: UserCreate, session: SessionDep, settings: SettingsDep)
 
 @router.post("/login", responses=error_responses(Unauthorized, Forbidden))
 async def login(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    form: Annotated[LoginForm, Form()],
     session: SessionDep,
     settings: SettingsDep,
 ) -> TokenPair:

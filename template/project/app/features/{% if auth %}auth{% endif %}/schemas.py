@@ -1,6 +1,8 @@
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+from app.core.bounds import NulFreeStr
 
 
 class TokenPair(BaseModel):
@@ -12,3 +14,10 @@ class TokenPair(BaseModel):
 
 class RefreshRequest(BaseModel):
     refresh_token: str
+
+
+class LoginForm(BaseModel):
+    """The OAuth2 password grant's form (so "Authorize" in /docs works): the email is `username`."""
+
+    username: Annotated[NulFreeStr, Field(max_length=320)]
+    password: Annotated[str, Field(max_length=128)]

@@ -60,13 +60,21 @@ async def refresh(session: AsyncSession, *, settings: Settings, refresh_token: s
     now = datetime.now(UTC)
     if stored is None or stored.expires_at <= now:
         raise InvalidRefreshToken
-    if stored.revoked_at is not None:
+    # Claim the token in one conditional UPDATE: of two requests presenting it at the same
+    # moment, exactly one revokes it; the other finds it revoked, which is reuse.
+    claimed = await session.scalar(
+        update(RefreshToken)
+        .where(RefreshToken.id == stored.id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .returning(RefreshToken.id)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed is None:
         await _revoke_family(session, family_id=stored.family_id, now=now)
         raise RefreshTokenReused
     user = await session.get(User, stored.user_id)
     if user is None or not user.is_active:
         raise InvalidRefreshToken
-    stored.revoked_at = now
     return await _issue_tokens(session, settings=settings, user=user, family_id=stored.family_id)
 
 

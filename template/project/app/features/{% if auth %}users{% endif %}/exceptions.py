@@ -14,3 +14,8 @@ class EmailTaken(Conflict):
 class CannotDeleteSelf(Conflict):
     def __init__(self) -> None:
         super().__init__("Admins cannot delete their own account")
+
+
+class LastAdmin(Conflict):
+    def __init__(self) -> None:
+        super().__init__("The last active admin cannot give up the admin role or be deactivated")

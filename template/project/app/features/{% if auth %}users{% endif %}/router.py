@@ -2,6 +2,7 @@ from http import HTTPStatus
 
 from fastapi import APIRouter
 
+from app.core.bounds import PathId
 from app.core.dependencies import SessionDep, SettingsDep
 from app.core.errors import BadRequest, Conflict, NotFound, error_responses
 from app.core.pagination import Page, PageParamsDep
@@ -39,16 +40,16 @@ async def list_users(session: SessionDep, _: AdminUser, params: PageParamsDep) -
 
 
 @router.get("/{user_id}", responses=error_responses(NotFound))
-async def read_user(user_id: int, session: SessionDep, _: AdminUser) -> UserRead:
+async def read_user(user_id: PathId, session: SessionDep, _: AdminUser) -> UserRead:
     return UserRead.model_validate(await service.get(session, user_id=user_id))
 
 
 @router.patch("/{user_id}", responses=error_responses(NotFound, Conflict))
 async def update_user(
-    user_id: int, data: UserAdminUpdate, session: SessionDep, _: AdminUser
+    user_id: PathId, data: UserAdminUpdate, session: SessionDep, _: AdminUser
 ) -> UserRead:
     user = await service.get(session, user_id=user_id)
-    return UserRead.model_validate(await service.update(session, user=user, data=data))
+    return UserRead.model_validate(await service.update_as_admin(session, user=user, data=data))
 
 
 @router.delete(
@@ -56,6 +57,6 @@ async def update_user(
     status_code=HTTPStatus.NO_CONTENT,
     responses=error_responses(NotFound, Conflict),
 )
-async def delete_user(user_id: int, session: SessionDep, admin: AdminUser) -> None:
+async def delete_user(user_id: PathId, session: SessionDep, admin: AdminUser) -> None:
     user = await service.get(session, user_id=user_id)
     await service.delete(session, user=user, acting_user=admin)

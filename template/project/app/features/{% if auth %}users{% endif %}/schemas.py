@@ -3,13 +3,14 @@ from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 
+from app.core.bounds import NulFreeStr
 from app.core.schemas import PatchModel
 from app.features.users.models import Role
 
 # Addresses are compared case-insensitively, so they are stored lower-cased.
 Email = Annotated[EmailStr, AfterValidator(str.lower)]
 Password = Annotated[str, Field(min_length=8, max_length=128)]
-FullName = Annotated[str, Field(min_length=1, max_length=255)]
+FullName = Annotated[NulFreeStr, Field(min_length=1, max_length=255)]
 
 
 class UserCreate(BaseModel):

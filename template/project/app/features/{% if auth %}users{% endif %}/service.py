@@ -4,9 +4,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import PageParams, Paginated, paginate
-from app.features.users.exceptions import CannotDeleteSelf, EmailTaken, UserNotFound
+from app.features.users.exceptions import CannotDeleteSelf, EmailTaken, LastAdmin, UserNotFound
 from app.features.users.models import Role, User
-from app.features.users.schemas import UserUpdate
+from app.features.users.schemas import UserAdminUpdate, UserUpdate
 
 
 async def find_by_email(session: AsyncSession, *, email: str) -> User | None:
@@ -53,6 +53,24 @@ async def update(session: AsyncSession, *, user: User, data: UserUpdate) -> User
         setattr(user, field, value)
     await session.flush()
     return user
+
+
+async def update_as_admin(session: AsyncSession, *, user: User, data: UserAdminUpdate) -> User:
+    """An admin's change to any account; it may not leave the app without an active admin."""
+    changes = data.changes()
+    demoted = changes.get("role", user.role) != Role.ADMIN or not changes.get("is_active", True)
+    if user.role == Role.ADMIN and user.is_active and demoted:
+        await _ensure_another_active_admin(session, user=user)
+    return await update(session, user=user, data=data)
+
+
+async def _ensure_another_active_admin(session: AsyncSession, *, user: User) -> None:
+    # Lock every active admin, in id order (on PostgreSQL; SQLite serializes writers anyway),
+    # so that two admins demoting each other at the same moment cannot both count on the other.
+    admins = select(User.id).where(User.role == Role.ADMIN, User.is_active.is_(True))
+    locked = await session.scalars(admins.order_by(User.id).with_for_update())
+    if not set(locked) - {user.id}:
+        raise LastAdmin
 
 
 async def set_password_hash(session: AsyncSession, *, user: User, password_hash: str) -> None:
