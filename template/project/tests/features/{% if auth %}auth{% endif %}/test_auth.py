@@ -1,11 +1,12 @@
+import asyncio
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 
 import jwt
 import pytest
 from httpx import AsyncClient, Response
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.config import Settings
 from app.core.security import hash_refresh_token
@@ -62,6 +63,14 @@ class TestRegister:
 
 
 class TestLogin:
+    async def test_a_nul_in_the_email_is_refused_before_the_database(
+        self, client: AsyncClient, user: User
+    ) -> None:
+        response = await _login(client, user.email + "\x00")
+
+        assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+        assert response.json()["error"]["details"][0]["field"] == "body.username"
+
     async def test_returns_tokens_that_authenticate(self, client: AsyncClient, user: User) -> None:
         tokens = await _tokens(client, user)
 
@@ -120,11 +129,12 @@ class TestRefresh:
     async def test_other_sessions_survive_a_reuse(self, client: AsyncClient, user: User) -> None:
         stolen = (await _tokens(client, user))["refresh_token"]
         other_device = (await _tokens(client, user))["refresh_token"]
-        await client.post("/auth/refresh", json={"refresh_token": stolen})
-        await client.post("/auth/refresh", json={"refresh_token": stolen})
+        rotated = await client.post("/auth/refresh", json={"refresh_token": stolen})
+        reused = await client.post("/auth/refresh", json={"refresh_token": stolen})
 
         response = await client.post("/auth/refresh", json={"refresh_token": other_device})
 
+        assert (rotated.status_code, reused.status_code) == (HTTPStatus.OK, HTTPStatus.UNAUTHORIZED)
         assert response.status_code == HTTPStatus.OK
 
     async def test_refuses_an_unknown_token(self, client: AsyncClient) -> None:
@@ -190,6 +200,47 @@ def _forge(settings: Settings, user: User, **changes: object) -> str:
     return jwt.encode(claims, key, algorithm=algorithm)
 
 
+class TestConcurrency:
+    """Real transactions, sent at once: the database, not luck, decides who wins."""
+
+    async def test_one_of_two_simultaneous_refreshes_wins_and_the_family_dies(
+        self,
+        live_client: AsyncClient,
+        live_sessionmaker: async_sessionmaker[AsyncSession],
+        settings: Settings,
+    ) -> None:
+        async with live_sessionmaker() as session:
+            user = await create_user(session, settings)
+            await session.commit()
+        token = (await _tokens(live_client, user))["refresh_token"]
+
+        first, second = await asyncio.gather(
+            live_client.post("/auth/refresh", json={"refresh_token": token}),
+            live_client.post("/auth/refresh", json={"refresh_token": token}),
+        )
+
+        statuses = sorted([first.status_code, second.status_code])
+        assert statuses == [HTTPStatus.OK, HTTPStatus.UNAUTHORIZED]
+        winner = first if first.status_code == HTTPStatus.OK else second
+        successor = winner.json()["refresh_token"]
+        after = await live_client.post("/auth/refresh", json={"refresh_token": successor})
+        assert after.status_code == HTTPStatus.UNAUTHORIZED  # reuse revoked the whole family
+
+    async def test_simultaneous_registrations_of_one_email_give_one_account(
+        self, live_client: AsyncClient, live_sessionmaker: async_sessionmaker[AsyncSession]
+    ) -> None:
+        body = {"email": "race@example.com", "password": "long enough"}
+
+        responses = await asyncio.gather(
+            *(live_client.post("/auth/register", json=body) for _ in range(10))
+        )
+
+        statuses = sorted(response.status_code for response in responses)
+        assert statuses == [HTTPStatus.CREATED] + [HTTPStatus.CONFLICT] * 9
+        async with live_sessionmaker() as session:
+            assert await session.scalar(select(func.count()).select_from(User)) == 1
+
+
 class TestAccessTokens:
     async def test_missing_token_is_401_with_a_bearer_challenge(self, client: AsyncClient) -> None:
         response = await client.get("/users/me")
@@ -213,8 +264,24 @@ class TestAccessTokens:
             {"algorithm": "HS512"},
             {"type": "refresh"},
             {"sub": "not-a-number"},
+            {"sub": str(2**31)},
+            {"sub": "9" * 40},
+            {"sub": "0"},
+            {"sub": "\u00b2"},  # a digit to str.isdigit, not to int()
+            {"sub": 7},
         ],
-        ids=["expired", "wrong key", "wrong algorithm", "not an access token", "bad subject"],
+        ids=[
+            "expired",
+            "wrong key",
+            "wrong algorithm",
+            "not an access token",
+            "bad subject",
+            "subject past the id column",
+            "subject past 64 bits",
+            "subject zero",
+            "superscript digit",
+            "subject not a string",
+        ],
     )
     async def test_bad_tokens_are_401(
         self, client: AsyncClient, settings: Settings, user: User, changes: dict[str, object]

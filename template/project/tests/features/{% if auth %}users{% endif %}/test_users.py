@@ -189,6 +189,45 @@ class TestAdmin:
 
         assert response.status_code == HTTPStatus.CONFLICT
 
+    @pytest.mark.parametrize("change", [{"role": "user"}, {"is_active": False}])
+    async def test_the_last_active_admin_stays_one(
+        self,
+        client: AsyncClient,
+        admin: User,
+        admin_headers: dict[str, str],
+        change: dict[str, object],
+    ) -> None:
+        response = await client.patch(f"/users/{admin.id}", json=change, headers=admin_headers)
+        me = await client.get("/users/me", headers=admin_headers)
+
+        assert response.status_code == HTTPStatus.CONFLICT
+        assert (me.json()["role"], me.json()["is_active"]) == ("admin", True)
+
+    async def test_an_admin_may_step_down_while_another_remains(
+        self,
+        client: AsyncClient,
+        session: AsyncSession,
+        settings: Settings,
+        admin: User,
+        admin_headers: dict[str, str],
+    ) -> None:
+        await create_user(session, settings, role=Role.ADMIN)
+
+        response = await client.patch(
+            f"/users/{admin.id}", json={"role": "user"}, headers=admin_headers
+        )
+
+        assert response.status_code == HTTPStatus.OK
+        assert response.json()["role"] == "user"
+
+    @pytest.mark.parametrize("user_id", [0, 2**31, 2**63])
+    async def test_ids_no_user_can_have_are_422(
+        self, client: AsyncClient, admin_headers: dict[str, str], user_id: int
+    ) -> None:
+        response = await client.get(f"/users/{user_id}", headers=admin_headers)
+
+        assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+
 
 class TestCreateAdminCommand:
     async def test_creates_an_admin(self, session: AsyncSession, settings: Settings) -> None:
