@@ -380,7 +380,7 @@ class FieldView:
         if kind is FieldType.DECIMAL:
             too_many_digits = "9" * (_known(self.spec.precision) + 1)
             return ["twelve", too_many_digits, "NaN", "Infinity"]
-        return {
+        others: dict[FieldType, list[object]] = {
             FieldType.TEXT: [12, "nul \x00 inside"],
             FieldType.INT: ["twelve", 1.5, 2**31, -(2**31) - 1, 2**63],
             FieldType.FLOAT: ["twelve", "NaN", "Infinity", "-Infinity"],
@@ -395,7 +395,8 @@ class FieldView:
             FieldType.JSON: ["not-an-object", [1, 2]],
             FieldType.ENUM: ["not_a_choice"],
             FieldType.REF: [0, -1, 2**31, 2**63],
-        }[kind]
+        }
+        return others[kind]
 
     @property
     def invalid_filters(self) -> list[str]:

@@ -2,12 +2,10 @@
 
 import re
 
-import pytest
-
 from tests.template.conftest import AUTH_FEATURES, FEATURES, Project
 
 # The rendered project's own test suite, per variant: a drop means tests went missing.
-EXPECTED_TESTS = {True: 76, False: 25}
+EXPECTED_TESTS = {True: 92, False: 27}
 # Tool output inside a project, not rendered from the template.
 CACHES = frozenset({".git", ".ruff_cache", ".mypy_cache", ".pytest_cache", "__pycache__"})
 # Of the project's own code, with branches, as its own coverage settings measure it.
@@ -25,7 +23,9 @@ def passed_count(pytest_output: str) -> int:
 
 
 def test_its_own_test_suite_passes(project: Project) -> None:
-    collected = project.check("python", "-m", "pytest", "-q", "--collect-only", "-p", "no:cacheprovider")
+    collected = project.check(
+        "python", "-m", "pytest", "-q", "--collect-only", "-p", "no:cacheprovider"
+    )
     output = project.check("coverage", "run", "-m", "pytest", "-q", "-p", "no:cacheprovider")
     report = project.check("coverage", "report", f"--fail-under={MIN_COVERAGE}")
 
