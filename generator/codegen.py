@@ -284,32 +284,36 @@ class FieldView:
 
     # -- schemas ---------------------------------------------------------------------------------
 
-    def schema_type(self, imports: Imports) -> str:
-        """The type clients send, bounded by what the column can hold (app/core/bounds.py)."""
+    def schema_type(self, imports: Imports, *, query: bool = False) -> str:
+        """The type clients send, bounded by what the column can hold (app/core/bounds.py).
+
+        A JSON body must carry exactly the JSON type its schema names; a query string is
+        text, so its parameters are read from strings.
+        """
         self.add_type_imports(imports)
         kind = self.spec.type
         bounded = {
             FieldType.STR: "NulFreeStr",
             FieldType.TEXT: "NulFreeStr",
-            FieldType.INT: "Int32",
-            FieldType.FLOAT: "FiniteFloat",
+            FieldType.INT: "Int32" if query else "JsonInt",
+            FieldType.FLOAT: "FiniteFloat" if query else "JsonFloat",
+            FieldType.BOOL: "bool" if query else "JsonBool",
+            FieldType.DATE: "IsoDate",
             FieldType.DATETIME: "UtcDatetime",
             FieldType.JSON: "JsonObject",
-            FieldType.REF: "RowId",
+            FieldType.REF: "RowId" if query else "JsonId",
         }.get(kind)
-        if bounded is not None:
+        if bounded is not None and bounded != "bool":
             imports.add("app.core.bounds", bounded)
-        base = bounded or self.python_type
-        constraints = ""
         if kind is FieldType.STR:
-            constraints = f"max_length={self.spec.max_length}"
-        elif kind is FieldType.DECIMAL:
-            constraints = f"max_digits={self.spec.precision}, decimal_places={self.spec.scale}"
-        if not constraints:
-            return base
-        imports.add("typing", "Annotated")
-        imports.add("pydantic", "Field")
-        return f"Annotated[{base}, Field({constraints})]"
+            imports.add("typing", "Annotated")
+            imports.add("pydantic", "Field")
+            return f"Annotated[{bounded}, Field(max_length={self.spec.max_length})]"
+        if kind is FieldType.DECIMAL:
+            imports.add("typing", "Annotated")
+            imports.add("app.core.bounds", "Digits")
+            return f"Annotated[Decimal, Digits({self.spec.precision}, {self.spec.scale})]"
+        return bounded or self.python_type
 
     def create_line(self, imports: Imports) -> str:
         annotation = self.schema_type(imports)
@@ -329,7 +333,7 @@ class FieldView:
 
     def filter_line(self, imports: Imports) -> str:
         """A filter compares with the column, so it takes only what the column can hold."""
-        return f"{INDENT}{self.name}: {self.schema_type(imports)} | None = None"
+        return f"{INDENT}{self.name}: {self.schema_type(imports, query=True)} | None = None"
 
     # -- test values -----------------------------------------------------------------------------
 
@@ -379,22 +383,23 @@ class FieldView:
             return ["x" * (_known(self.spec.max_length) + 1), "nul \x00 inside", 12]
         if kind is FieldType.DECIMAL:
             too_many_digits = "9" * (_known(self.spec.precision) + 1)
-            return ["twelve", too_many_digits, "NaN", "Infinity"]
+            return ["twelve", too_many_digits, "NaN", "Infinity", 1, "1e3"]
         others: dict[FieldType, list[object]] = {
             FieldType.TEXT: [12, "nul \x00 inside"],
-            FieldType.INT: ["twelve", 1.5, 2**31, -(2**31) - 1, 2**63],
-            FieldType.FLOAT: ["twelve", "NaN", "Infinity", "-Infinity"],
-            FieldType.BOOL: ["maybe"],
-            FieldType.DATE: ["not-a-date", "2024-02-30"],
+            FieldType.INT: ["twelve", "12", True, 1.5, 2**31, -(2**31) - 1, 2**63],
+            FieldType.FLOAT: ["twelve", "1.5", True, "NaN", "Infinity", "-Infinity"],
+            FieldType.BOOL: ["maybe", "true", 1],
+            FieldType.DATE: ["not-a-date", "2024-02-30", 0, "1700000000"],
             FieldType.DATETIME: [
                 "not-a-datetime",
+                1700000000,  # a number would be read as a Unix timestamp
                 "2024-01-01T12:00:00",  # no timezone: ambiguous
                 "0001-01-01T00:00:00+01:00",  # before year 1 in UTC
             ],
             FieldType.UUID: ["not-a-uuid"],
             FieldType.JSON: ["not-an-object", [1, 2]],
             FieldType.ENUM: ["not_a_choice"],
-            FieldType.REF: [0, -1, 2**31, 2**63],
+            FieldType.REF: [0, -1, "1", True, 2**31, 2**63],
         }
         return others[kind]
 
@@ -405,7 +410,9 @@ class FieldView:
             FieldType.INT: [str(2**31), str(-(2**31) - 1), "twelve"],
             FieldType.REF: [str(2**31), "0"],
             FieldType.FLOAT: ["NaN", "Infinity"],
-            FieldType.DATETIME: ["2024-01-01T12:00:00"],
+            FieldType.DATETIME: ["2024-01-01T12:00:00", "1700000000"],
+            FieldType.DATE: ["0"],
+            FieldType.DECIMAL: ["1e3", "NaN"],
             FieldType.STR: ["nul \x00 inside"],
             FieldType.TEXT: ["nul \x00 inside"],
         }.get(self.spec.type, [])

@@ -6,12 +6,26 @@ calendar when moved to UTC) would otherwise surface as a 500. Ids and `int` fiel
 32-bit INTEGER columns on every database, so a project can move from SQLite to PostgreSQL.
 """
 
+import datetime as dt
 import json
-from datetime import UTC, datetime
+import re
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Path
-from pydantic import AfterValidator, AwareDatetime, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    Strict,
+    StrictBool,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
 
 INT32_MIN = -(2**31)
 INT32_MAX = 2**31 - 1
@@ -26,15 +40,74 @@ FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 NulFreeStr = Annotated[str, Field(pattern=NO_NUL)]
 
 
-def _in_utc(value: datetime) -> datetime:
+# A JSON body carries real numbers and booleans: lax coercion would take "5" or true for an
+# integer, which the schema refuses. Query strings are text, so their parameters stay lax.
+JsonInt = Annotated[Int32, Strict()]
+JsonId = Annotated[RowId, Strict()]
+JsonFloat = Annotated[FiniteFloat, Strict()]
+JsonBool = StrictBool
+
+_NUMBER = re.compile(r"\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*")
+
+
+def _iso_text(value: object) -> object:
+    """Dates travel as ISO 8601 text; a number would be read as a Unix timestamp."""
+    if isinstance(value, int | float) or (isinstance(value, str) and _NUMBER.fullmatch(value)):
+        raise ValueError("expected ISO 8601 text, not a number")
+    return value
+
+
+def _in_utc(value: dt.datetime) -> dt.datetime:
     try:
-        return value.astimezone(UTC)
+        return value.astimezone(dt.UTC)
     except OverflowError:
         raise ValueError("the moment lies outside the years 1 to 9999 in UTC") from None
 
 
-UtcDatetime = Annotated[AwareDatetime, AfterValidator(_in_utc)]
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_text)]
+UtcDatetime = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_in_utc)]
 """A timezone-aware moment, stored in UTC; a naive datetime is ambiguous and refused."""
+
+
+@dataclass(frozen=True)
+class Digits:
+    """A NUMERIC(precision, scale) value, sent as text so that no digit is lost on the way.
+
+    `Annotated[Decimal, Digits(10, 2)]` takes exactly the strings its pattern describes, so
+    the schema and the validator cannot disagree about what fits the column.
+    """
+
+    precision: int
+    scale: int
+
+    @property
+    def pattern(self) -> str:
+        whole = self.precision - self.scale
+        integer = f"[0-9]{{1,{whole}}}" if whole else "0"
+        fraction = f"(\\.[0-9]{{1,{self.scale}}})?" if self.scale else ""
+        return f"^-?{integer}{fraction}$"
+
+    def __get_pydantic_core_schema__(
+        self, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        pattern = re.compile(self.pattern)
+
+        def parse(value: object) -> Decimal:
+            if not isinstance(value, str) or not pattern.fullmatch(value):
+                raise ValueError(
+                    f"expected a decimal with at most {self.precision - self.scale} digits "
+                    f"before the point and {self.scale} after it, as a string"
+                )
+            return Decimal(value)
+
+        return core_schema.no_info_plain_validator_function(
+            parse, serialization=core_schema.to_string_ser_schema()
+        )
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "string", "pattern": self.pattern}
 
 
 def _strict_json(value: dict[str, Any]) -> dict[str, Any]:

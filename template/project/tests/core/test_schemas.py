@@ -27,3 +27,11 @@ def test_null_is_refused_for_a_required_field() -> None:
 def test_unknown_fields_are_refused() -> None:
     with pytest.raises(ValidationError, match="extra"):
         Patch.model_validate({"owner_id": 1})
+
+
+def test_the_schema_offers_null_only_where_it_is_accepted() -> None:
+    properties = Patch.model_json_schema()["properties"]
+
+    assert properties["title"]["type"] == "string"
+    assert "anyOf" not in properties["title"]
+    assert {"type": "null"} in properties["note"]["anyOf"]

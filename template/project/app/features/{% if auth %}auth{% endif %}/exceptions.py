@@ -1,4 +1,4 @@
-from app.core.errors import BadRequest, Forbidden, Unauthorized
+from app.core.errors import Forbidden, Unauthorized
 
 
 class InvalidCredentials(Unauthorized):
@@ -37,6 +37,6 @@ class AdminRequired(Forbidden):
         super().__init__("Admin role required")
 
 
-class WrongPassword(BadRequest):
+class WrongPassword(Forbidden):
     def __init__(self) -> None:
         super().__init__("The current password is incorrect")

@@ -4,7 +4,7 @@ from fastapi import APIRouter
 
 from app.core.bounds import PathId
 from app.core.dependencies import SessionDep, SettingsDep
-from app.core.errors import BadRequest, Conflict, NotFound, error_responses
+from app.core.errors import Conflict, NotFound, error_responses
 from app.core.pagination import Page, PageParamsDep
 from app.features.auth import service as auth_service
 from app.features.auth.dependencies import AUTH_ERRORS, AdminUser, CurrentUser
@@ -24,9 +24,7 @@ async def update_me(data: UserUpdate, session: SessionDep, user: CurrentUser) ->
     return UserRead.model_validate(await service.update(session, user=user, data=data))
 
 
-@router.put(
-    "/me/password", status_code=HTTPStatus.NO_CONTENT, responses=error_responses(BadRequest)
-)
+@router.put("/me/password", status_code=HTTPStatus.NO_CONTENT)
 async def change_my_password(
     data: PasswordChange, session: SessionDep, settings: SettingsDep, user: CurrentUser
 ) -> None:

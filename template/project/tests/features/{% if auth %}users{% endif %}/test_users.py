@@ -96,7 +96,7 @@ class TestChangePassword:
             headers=user_headers,
         )
 
-        assert response.status_code == HTTPStatus.BAD_REQUEST
+        assert response.status_code == HTTPStatus.FORBIDDEN
 
 
 class TestAdminOnly:
