@@ -88,7 +88,7 @@ _SINGULAR_RULES = [
     (r"(.*(?:ss|x|z|ch|sh|us|is))es$", r"\1"),
     (r"(.*[^aeiou]o)es$", r"\1"),  # heroes, potatoes
     (r"(.*(?:ss|us|is))$", r"\1"),  # already singular: address, status, analysis
-    (r"(.*)s$", r"\1"),
+    (r"(.+)s$", r"\1"),  # never to nothing: `s` stays `s`
 ]
 _PLURAL_RULES = [
     (r"(.*[^aeiou])y$", r"\1ies"),
