@@ -21,3 +21,7 @@ class OperationFailed(GeneratorError):
     """The request was fine but carrying it out failed (git missing, disk, template): exit 1."""
 
     exit_code = 1
+
+
+class BrokenProject(OperationFailed):
+    """A file of the project cannot be read or makes no sense: exit 1, the project needs fixing."""

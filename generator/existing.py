@@ -6,8 +6,9 @@ Cheap to import (no Copier): `add-feature` and `remove-feature` start from here.
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import InvalidInput
-from generator.spec import ANSWERS_FILE
+from generator.errors import BrokenProject, InvalidInput
+from generator.files import read_text
+from generator.spec import ANSWERS_FILE, Database
 
 FEATURES_DIR = Path("app/features")
 TESTS_FEATURES_DIR = Path("tests/features")
@@ -15,29 +16,49 @@ VERSIONS_DIR = Path("migrations/versions")
 
 
 def find_project_root(start: Path) -> Path:
-    """Return the nearest directory at or above `start` that holds a rendered project."""
-    start = start.resolve()
-    if not start.is_dir():
-        raise InvalidInput(f"{start} is not a directory.")
-    for directory in (start, *start.parents):
-        if (directory / ANSWERS_FILE).is_file() and (directory / FEATURES_DIR).is_dir():
-            return directory
+    """Return the nearest directory at or above `start` that holds a rendered project.
+
+    The answers file only has to exist to mark the root: when it is broken, reading it says so,
+    rather than the search going on to some enclosing directory.
+    """
+    try:
+        start = start.resolve()
+        if not start.is_dir():
+            raise InvalidInput(f"{start} is not a directory.")
+        for directory in (start, *start.parents):
+            answers = directory / ANSWERS_FILE
+            if (answers.exists() or answers.is_symlink()) and (directory / FEATURES_DIR).is_dir():
+                return directory
+    except OSError as error:
+        raise InvalidInput(f"Cannot use {start} as the project: {error.strerror}.") from None
     raise InvalidInput(
         f"{start} is not inside a fastapi-gen project (no {ANSWERS_FILE} and app/features/ found); "
         "run the command inside one or pass --project DIR."
     )
 
 
-def _read_answers(path: Path) -> dict[str, object]:
+def _read_answers(root: Path) -> tuple[bool, Database]:
+    """The answers add-feature depends on, checked for their types."""
     import yaml
 
+    path = root / ANSWERS_FILE
+    text = read_text(path, root)
     try:
-        answers = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise InvalidInput(f"Cannot read {path}: {error}") from None
+        answers = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        problem = " ".join(str(error).split())
+        raise BrokenProject(
+            f"Cannot read {ANSWERS_FILE}: it is not valid YAML ({problem})."
+        ) from None
     if not isinstance(answers, dict):
-        raise InvalidInput(f"{path} does not hold the project's answers.")
-    return answers
+        raise BrokenProject(f"{ANSWERS_FILE} does not hold the project's answers.")
+    auth, database = answers.get("auth"), answers.get("database")
+    if not isinstance(auth, bool):
+        raise BrokenProject(f"{ANSWERS_FILE}: 'auth' must be true or false, not {auth!r}.")
+    if database not in {member.value for member in Database}:
+        choices = " or ".join(member.value for member in Database)
+        raise BrokenProject(f"{ANSWERS_FILE}: 'database' must be {choices}, not {database!r}.")
+    return auth, Database(database)
 
 
 @dataclass(frozen=True)
@@ -49,11 +70,12 @@ class ExistingProject:
     @classmethod
     def locate(cls, start: Path) -> "ExistingProject":
         root = find_project_root(start)
-        answers = _read_answers(root / ANSWERS_FILE)
-        return cls(root=root, auth=bool(answers.get("auth")), database=str(answers.get("database")))
+        auth, database = _read_answers(root)
+        return cls(root=root, auth=auth, database=database.value)
 
     def feature_dir(self, plural: str) -> Path:
         return self.root / FEATURES_DIR / plural
 
     def has_feature(self, plural: str) -> bool:
-        return self.feature_dir(plural).exists()
+        path = self.feature_dir(plural)
+        return path.exists() or path.is_symlink()

@@ -18,6 +18,7 @@ from generator.codegen import FeatureNames, FieldView, Imports, Target, feature_
 from generator.errors import InvalidInput
 from generator.existing import FEATURES_DIR, TESTS_FEATURES_DIR, VERSIONS_DIR, ExistingProject
 from generator.fields import FieldSpec, FieldType, parse_fields
+from generator.files import parse_python, read_bytes
 from generator.inflection import pluralize
 from generator.migrations import next_revision_id, read_revisions, single_head
 
@@ -46,8 +47,14 @@ RESERVED_SINGULARS = {
     "response", "client", "headers", "refs", "model", "select",
     "dt", "uuid", "itertools", "pytest", "sa", "op", "jwt", "app", "tests",
 }  # fmt: skip
-MAX_NAME_LENGTH = 25
-"""Keeps generated lines, and constraint names like fk_<table>_<column>_<target>, in bounds."""
+MAX_NAME_LENGTH = 60
+"""PostgreSQL's 63 bytes for pk_<table>. What a feature really generates is checked as well:
+its constraint names (fk_<table>_<column>_<target>, ...) and the length of its lines."""
+MAX_IDENTIFIER_LENGTH = 63
+"""PostgreSQL truncates longer table, column, constraint and index names, so Alembic would see
+names that differ from the models'."""
+AMBIGUOUS_NAMES = frozenset({"l", "O", "I"})
+"""Names ruff refuses for variables and attributes (E741): they read like 1 and 0."""
 # Words of a name in any case style; digits stay with the word before them (v2-items: v2, items).
 _WORDS = re.compile(r"[A-Z]+[0-9]*(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")
 
@@ -75,6 +82,11 @@ def parse_feature_name(raw: str) -> FeatureNames:
             raise InvalidInput(f"Feature name '{raw}' gives '{candidate}', a Python keyword.")
     if plural in RESERVED_FEATURES or snake in RESERVED_FEATURES:
         raise InvalidInput(f"Feature name '{raw}' is taken by the project itself.")
+    if names.singular in AMBIGUOUS_NAMES:
+        raise InvalidInput(
+            f"Feature name '{raw}' gives '{names.singular}', a variable name ruff refuses as too "
+            "easily read as 1 (E741); choose another."
+        )
     if names.singular in RESERVED_SINGULARS:
         raise InvalidInput(
             f"Feature name '{raw}' gives '{names.singular}', a name the generated code uses "
@@ -292,10 +304,7 @@ def _existing_models(project: ExistingProject) -> tuple[set[str], set[str]]:
     classes: set[str] = set()
     tables: set[str] = set()
     for models in sorted((project.root / FEATURES_DIR).glob("*/models.py")):
-        try:
-            tree = ast.parse(models.read_text(encoding="utf-8"))
-        except SyntaxError:
-            continue  # the project's own checks report it
+        tree = parse_python(models, project.root)
         for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef):
                 classes.add(node.name)
@@ -331,6 +340,39 @@ def _check_clashes(project: ExistingProject, names: FeatureNames, views: list[Fi
             )
 
 
+def _check_database_names(names: FeatureNames, context: dict[str, Any]) -> None:
+    """Every table, column, constraint and index name the migration creates must fit."""
+    table = names.plural
+    identifiers = [table, f"pk_{table}"]
+    identifiers += [view.name for view in context["fields"]]
+    identifiers += [f"ix_{table}_{index['name']}" for index in context["indexes"]]
+    identifiers += [f"uq_{table}_{'_'.join(columns)}" for columns in context["unique_constraints"]]
+    if context["owned"]:
+        identifiers.append(f"fk_{table}_owner_id_users")
+    identifiers += [f"fk_{table}_{view.name}_{view.target_table}" for view in context["refs"]]
+    longest = max(identifiers, key=len)
+    if len(longest) > MAX_IDENTIFIER_LENGTH:
+        raise InvalidInput(
+            f"Feature '{table}' would need the database name '{longest}' ({len(longest)} "
+            f"characters; PostgreSQL allows {MAX_IDENTIFIER_LENGTH}): shorten the feature, "
+            "field or referenced feature's name."
+        )
+
+
+def _check_line_lengths(names: FeatureNames, files: dict[Path, str], limit: int) -> None:
+    """A name or value too long for any line would fail the project's own ruff check."""
+    from generator.formatting import longest_line
+
+    found = longest_line(files)
+    if found is not None and found[2] > limit:
+        path, number, width = found
+        raise InvalidInput(
+            f"Feature '{names.plural}' would generate a line of {width} characters in "
+            f"{path.as_posix()} (line {number}; the project allows {limit}): shorten the "
+            "feature's name, its field names or its default values."
+        )
+
+
 def plan_add_feature(
     project: ExistingProject, request: FeatureRequest
 ) -> tuple[Changes, FeatureNames]:
@@ -361,9 +403,12 @@ def plan_add_feature(
     context = _context(project, names, views, owned)
     context.update(revision=revision, down_revision=single_head(revisions))
 
-    from generator.formatting import format_python
+    from generator.formatting import format_python, line_length
 
+    limit = line_length(project.root)
+    _check_database_names(names, context)
     files = format_python(project.root, _render_files(context, names, migration))
+    _check_line_lengths(names, files, limit)
     taken = sorted(str(path) for path in files if (project.root / path).exists())
     if taken:
         raise InvalidInput(f"Feature '{names.plural}' would overwrite {', '.join(taken)}.")
@@ -377,17 +422,32 @@ def plan_add_feature(
     return changes, names
 
 
+def _refers_to(token: str, plural: str) -> bool:
+    """Whether a recorded field token (`customer:ref:customers:optional`) points at `plural`.
+
+    Read leniently: a token the current rules would refuse was accepted when it was added.
+    """
+    parts = token.split(":")
+    if len(parts) < 3 or parts[1] != FieldType.REF:
+        return False
+    try:
+        return _target_names(parts[2]).plural == plural
+    except InvalidInput:
+        return False
+
+
 def _references_to(plural: str, records: dict[str, manifest.FeatureRecord]) -> list[str]:
     """Features with a `ref` field pointing at `plural`."""
     return sorted(
         other
         for other, record in records.items()
-        if other != plural
-        and any(
-            spec.target and _target_names(spec.target).plural == plural
-            for spec in parse_fields(record.fields)
-        )
+        if other != plural and any(_refers_to(token, plural) for token in record.fields)
     )
+
+
+def _exists(path: Path) -> bool:
+    """Present on disk, a dangling link included (reading it then says what is wrong)."""
+    return path.exists() or path.is_symlink()
 
 
 def plan_remove_feature(
@@ -411,8 +471,8 @@ def plan_remove_feature(
     edited = sorted(
         path
         for path, expected in record.files.items()
-        if (project.root / path).exists()
-        and manifest.digest((project.root / path).read_text(encoding="utf-8")) != expected
+        if _exists(project.root / path)
+        and manifest.digest(read_bytes(project.root / path, project.root)) != expected
     )
     if edited:
         problems.append(f"edited since it was added: {', '.join(edited)}")
@@ -448,7 +508,7 @@ def plan_remove_feature(
     deletes = [
         Path(path)
         for path in sorted(record.files)
-        if (project.root / path).exists() and not (path == migration and head != record.revision)
+        if _exists(project.root / path) and not (path == migration and head != record.revision)
     ]
     del records[names.plural]
     text = manifest.dump(records)

@@ -7,9 +7,10 @@ migration, and a hash of every file it wrote (to notice edits made since).
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from generator.errors import InvalidInput
+from generator.errors import BrokenProject
+from generator.files import read_text
 
 MANIFEST = ".fastapi-gen.json"
 
@@ -23,20 +24,59 @@ class FeatureRecord:
     """Relative path -> sha256 of the content add-feature wrote."""
 
 
-def digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+def digest(content: str | bytes) -> str:
+    data = content.encode() if isinstance(content, str) else content
+    return hashlib.sha256(data).hexdigest()
+
+
+def _damaged(problem: str) -> BrokenProject:
+    return BrokenProject(f"{MANIFEST} is damaged: {problem}; restore it from version control.")
+
+
+def _is_project_path(text: str) -> bool:
+    """A relative path that stays inside the project: remove-feature deletes what it names."""
+    path = PurePosixPath(text)
+    return bool(text) and not path.is_absolute() and ".." not in path.parts and "\\" not in text
+
+
+def _record(name: str, raw: object) -> FeatureRecord:
+    """Check every value's JSON type, so a hand-edited manifest fails here and not later."""
+    if not isinstance(raw, dict):
+        raise _damaged(f"feature '{name}' is not an object")
+    fields, owned, revision = raw.get("fields"), raw.get("owned"), raw.get("revision")
+    files = raw.get("files", {})
+    if not isinstance(fields, list) or not all(isinstance(item, str) for item in fields):
+        raise _damaged(f"the fields of '{name}' are not a list of strings")
+    if not isinstance(owned, bool):
+        raise _damaged(f"'owned' of '{name}' is not true or false")
+    if not isinstance(revision, str):
+        raise _damaged(f"the revision of '{name}' is not a string")
+    if not isinstance(files, dict) or not all(
+        isinstance(path, str) and _is_project_path(path) and isinstance(sha, str)
+        for path, sha in files.items()
+    ):
+        raise _damaged(f"the files of '{name}' are not project paths with their hashes")
+    unknown = set(raw) - {"fields", "owned", "revision", "files"}
+    if unknown:
+        raise _damaged(f"feature '{name}' has unknown keys ({', '.join(sorted(unknown))})")
+    return FeatureRecord(fields=fields, owned=owned, revision=revision, files=files)
 
 
 def load(root: Path) -> dict[str, FeatureRecord]:
     path = root / MANIFEST
-    if not path.exists():
+    if not (path.exists() or path.is_symlink()):
         return {}
+    text = read_text(path, root)
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        return {name: FeatureRecord(**record) for name, record in raw["features"].items()}
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        message = f"{MANIFEST} is damaged ({error}); restore it from version control."
-        raise InvalidInput(message) from None
+        raw = json.loads(text)
+    except ValueError as error:
+        raise _damaged(f"it is not valid JSON ({error})") from None
+    except RecursionError:
+        raise _damaged("it is nested too deeply") from None
+    features = raw.get("features") if isinstance(raw, dict) else None
+    if not isinstance(features, dict):
+        raise _damaged('it has no "features" object')
+    return {name: _record(name, record) for name, record in features.items()}
 
 
 def dump(features: dict[str, FeatureRecord]) -> str | None:

@@ -4,7 +4,8 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import InvalidInput
+from generator.errors import BrokenProject, InvalidInput
+from generator.files import describe, parse_python
 
 
 @dataclass(frozen=True)
@@ -28,14 +29,24 @@ def _assigned(tree: ast.Module, name: str) -> object:
 
 
 def read_revisions(versions_dir: Path) -> list[Revision]:
+    """Every revision in `versions_dir` (the project's migrations/versions)."""
+    root = versions_dir.parent.parent
     revisions = []
-    for path in sorted(versions_dir.glob("*.py")):
+    try:
+        paths = sorted(versions_dir.glob("*.py"))
+    except OSError as error:
+        raise BrokenProject(
+            f"Cannot list {describe(versions_dir, root)}: {error.strerror}."
+        ) from None
+    for path in paths:
+        tree = parse_python(path, root)
         try:
-            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
             revision = _assigned(tree, "revision")
             down = _assigned(tree, "down_revision")
-        except (SyntaxError, ValueError) as error:
-            raise InvalidInput(f"Cannot read migration {path.name}: {error}") from None
+        except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+            raise BrokenProject(
+                f"Cannot read {describe(path, root)}: its revision ids are not plain strings."
+            ) from None
         if not isinstance(revision, str):
             continue  # not a revision script
         if isinstance(down, str):

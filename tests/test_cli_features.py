@@ -205,23 +205,25 @@ def test_remove_feature_help_and_the_command_list() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "problem"),
+    ("name", "field", "problem"),
     [
-        ("strs", "gives 'str'"),
-        ("AsyncSession", "would define a class AsyncSession"),
-        ("refresh-tokens", None),  # fine without auth: the table exists only with auth
-        ("a" * 26, "longer than 25 characters"),
+        ("strs", "title", "gives 'str'"),
+        ("AsyncSession", "title", "would define a class AsyncSession"),
+        ("a" * 61, "title", "longer than 60 characters"),
+        ("a" * 40, "title", "would generate a line of"),  # the test module's docstring
+        ("b" * 30, "c" * 30 + ":index", "would need the database name 'ix_"),
     ],
 )
 def test_names_that_would_break_the_generated_code_are_refused(
-    root: Path, name: str, problem: str | None
+    root: Path, name: str, field: str, problem: str
 ) -> None:
-    result = invoke("add-feature", name, "title")
+    assert_one_line_error(invoke("add-feature", name, field), 2, problem)
 
-    if problem is None:
-        assert result.exit_code == 0, result.output
-    else:
-        assert_one_line_error(result, 2, problem)
+
+def test_a_name_only_auth_projects_use_is_fine_without_auth(root: Path) -> None:
+    result = invoke("add-feature", "refresh-tokens", "title")  # the table exists only with auth
+    assert result.exit_code == 0, result.output
+    assert (root / "app/features/refresh_tokens/models.py").is_file()
 
 
 def test_a_failed_write_is_one_line_and_changes_nothing(root: Path) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator import manifest
-from generator.errors import InvalidInput, OperationFailed
+from generator.errors import BrokenProject, InvalidInput, OperationFailed
 from generator.existing import ExistingProject
 from generator.feature import FeatureRequest, plan_add_feature, plan_remove_feature
 from tests.feature_support import (
@@ -267,7 +267,12 @@ def test_a_reference_to_a_missing_feature_is_refused(open_project: ExistingProje
 
 def test_a_damaged_manifest_is_refused(open_project: ExistingProject) -> None:
     (open_project.root / ".fastapi-gen.json").write_text("{not json")
-    assert_refused(open_project, ".fastapi-gen.json is damaged", name="orders", fields=["title"])
+    before = snapshot(open_project.root)
+    with pytest.raises(
+        BrokenProject, match=r"^\.fastapi-gen\.json is damaged: it is not valid JSON"
+    ):
+        plan(open_project, "orders", "title")
+    assert snapshot(open_project.root) == before
 
 
 # -- References ----------------------------------------------------------------------------------
@@ -483,27 +488,44 @@ def test_remove_keeps_directories_it_did_not_create(open_project: ExistingProjec
     assert snapshot(open_project.root) == before
 
 
-@pytest.mark.parametrize("fields", [["dt:date", "born_on:date"], ["str:int", "title:str"]])
-def test_field_names_do_not_break_the_generated_modules(
-    open_project: ExistingProject, fields: list[str]
+@pytest.mark.parametrize(
+    "token", ["dt:date", "str:int", "uuid:uuid", "mro:str", "type_annotation_map:json"]
+)
+def test_field_names_the_generated_modules_use_are_refused(
+    open_project: ExistingProject, token: str
 ) -> None:
-    try:
-        add(open_project, "items", *fields)
-    except InvalidInput:
-        return  # refusing the name is a fix too
+    assert_refused(
+        open_project, f"Invalid field '{token}'", "already used", name="items", fields=[token]
+    )
+
+
+def test_field_names_like_what_the_modules_import_still_import(
+    open_project: ExistingProject,
+) -> None:
+    fields = ["date:date", "datetime:datetime", "decimal:decimal", "any:json", "annotated:str"]
+    fields += ["field:str", "mapped:str", "string:str", "select:str", "session:str", "query:str"]
+    add(open_project, "items", *fields)
     result = in_project(
         open_project, "-W", "error", "-c", "import app.features.items.schemas, app.main"
     )
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize("name", ["roles", "refresh-tokens"])
-def test_feature_names_do_not_clash_with_the_auth_features(
-    auth_project: ExistingProject, name: str
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("roles", "would define a class Role"),
+        ("refresh-tokens", "would create a table the project already has"),
+    ],
+)
+def test_feature_names_of_the_auth_features_are_refused(
+    auth_project: ExistingProject, name: str, problem: str
 ) -> None:
-    try:
+    assert_refused(auth_project, problem, name=name, fields=["label:str"])
+
+
+def test_feature_names_near_the_auth_features_are_served(auth_project: ExistingProject) -> None:
+    for name in ("tokens", "permissions", "accounts"):
         add(auth_project, name, "label:str")
-    except InvalidInput:
-        return  # refusing the name is a fix too
     result = in_project(auth_project, "-W", "error", "-c", "import app.main")
     assert result.returncode == 0, result.stderr
