@@ -1,9 +1,17 @@
-"""A set of file changes that is checked in full, then written all or nothing."""
+"""A set of file changes that is checked in full, then written all or nothing.
 
+Each new content goes to a temporary file beside its target first; only when every one is
+written are they renamed into place, and the files to delete deleted, with interrupts held
+back. A failure or an interrupt before then removes the temporary files and the directories
+made for them, so no file is ever left half-written and no feature half-added.
+"""
+
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import OperationFailed
+from generator.interrupts import done, held
 
 
 @dataclass
@@ -23,69 +31,110 @@ class Changes:
         return lines
 
     def apply(self, root: Path) -> None:
-        """Write everything, or on any failure put back what was there and remove what was new."""
-        done: list[tuple[Path, bytes | None]] = []  # each path changed so far, and its old bytes
-        created_dirs: list[Path] = []
+        """Write everything, or on any failure or interrupt leave the tree as it was."""
+        undo = _Undo()
+        current = root
         try:
+            staged: list[tuple[Path, Path]] = []
             for relative, text in self.writes.items():
-                path = root / relative
-                original = path.read_bytes() if path.exists() else None
-                created_dirs += _make_parents(path.parent)
-                done.append((path, original))  # first: a failed write may still have truncated it
-                path.write_text(text, encoding="utf-8")
-            for relative in self.deletes:
-                path = root / relative
-                done.append((path, path.read_bytes()))
-                path.unlink()
+                current = root / relative
+                staged.append((current, undo.stage(current, text)))
+            with held():
+                for current, temporary in staged:
+                    undo.replace(temporary, current)
+                for relative in self.deletes:
+                    current = root / relative
+                    undo.delete(current)
+                done()
         except BaseException as error:
-            _undo(done, created_dirs)
+            with held():
+                undo.run()
             if isinstance(error, OSError):
-                message = (
-                    f"Could not change {error.filename}: {error.strerror}; nothing was changed."
-                )
+                shown = current.relative_to(root) if current.is_relative_to(root) else current
+                message = f"Could not change {shown}: {error.strerror}; nothing was changed."
                 raise OperationFailed(message) from None
             raise
         for directory in self.prune:
             _remove_if_empty(root / directory)
 
 
-def _undo(done: list[tuple[Path, bytes | None]], created_dirs: list[Path]) -> None:
-    """Best effort: restore every changed file, then remove the directories made for new ones."""
-    for path, original in reversed(done):
-        try:
-            if original is None:
-                path.unlink(missing_ok=True)
-            else:
-                path.write_bytes(original)
-        except OSError:
-            continue
-    for directory in reversed(created_dirs):
-        try:
-            directory.rmdir()
-        except OSError:
-            continue
+class _Undo:
+    """What has been done so far, and how to take it back."""
+
+    def __init__(self) -> None:
+        self.temporaries: list[Path] = []
+        self.directories: list[Path] = []
+        self.originals: list[tuple[Path, bytes | None, int | None]] = []
+        """Each changed path, its old bytes (None: it was new) and its old mode."""
+
+    def stage(self, path: Path, text: str) -> Path:
+        """Write `text` beside `path`, keeping the mode of the file it will replace."""
+        _make_parents(path.parent, self.directories)
+        temporary = path.with_name(f".{path.name}.fastapi-gen-{secrets.token_hex(4)}")
+        self.temporaries.append(temporary)
+        temporary.write_text(text, encoding="utf-8")
+        if path.is_file():
+            temporary.chmod(path.stat().st_mode & 0o7777)
+        return temporary
+
+    def replace(self, temporary: Path, path: Path) -> None:
+        if path.is_file():
+            self.originals.append((path, path.read_bytes(), path.stat().st_mode & 0o7777))
+        else:
+            self.originals.append((path, None, None))
+        temporary.replace(path)
+
+    def delete(self, path: Path) -> None:
+        self.originals.append((path, path.read_bytes(), path.stat().st_mode & 0o7777))
+        path.unlink()
+
+    def run(self) -> None:
+        """Best effort, newest first: restore each file, then remove what was made."""
+        for path, original, mode in reversed(self.originals):
+            try:
+                if original is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    path.write_bytes(original)
+                    if mode is not None:
+                        path.chmod(mode)
+            except OSError:
+                continue
+        for temporary in self.temporaries:
+            try:
+                temporary.unlink(missing_ok=True)
+            except OSError:
+                continue
+        for directory in reversed(self.directories):
+            try:
+                directory.rmdir()
+            except OSError:
+                continue
 
 
-def _make_parents(directory: Path) -> list[Path]:
-    """Create missing directories, returning those that were created, outermost first."""
+def _make_parents(directory: Path, made: list[Path]) -> None:
+    """Create missing directories outermost first, adding each to `made` as soon as it exists."""
     missing = []
     while not directory.exists():
         missing.append(directory)
         directory = directory.parent
     for path in reversed(missing):
         path.mkdir()
-    return list(reversed(missing))
+        made.append(path)
 
 
 def _remove_if_empty(directory: Path) -> None:
     """Remove a directory that holds nothing but bytecode caches."""
-    if not directory.is_dir():
-        return
-    entries = list(directory.iterdir())
-    if any(entry.name != "__pycache__" for entry in entries):
-        return
-    for cache in entries:
-        for compiled in cache.iterdir():
-            compiled.unlink()
-        cache.rmdir()
-    directory.rmdir()
+    try:
+        if not directory.is_dir():
+            return
+        entries = list(directory.iterdir())
+        if any(entry.name != "__pycache__" for entry in entries):
+            return
+        for cache in entries:
+            for compiled in cache.iterdir():
+                compiled.unlink()
+            cache.rmdir()
+        directory.rmdir()
+    except OSError:
+        return  # the feature is gone; an empty directory left behind does no harm

@@ -31,16 +31,37 @@ app = typer.Typer(
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Report a GeneratorError as one red line on stderr and exit with its code."""
-    try:
-        yield
-    except GeneratorError as error:
-        from rich.console import Console
+    """Run a command's work: every way it can fail becomes one red line on stderr and an exit code.
 
-        Console(stderr=True, soft_wrap=True, highlight=False, emoji=False).print(
-            f"Error: {error.message}", style="red", markup=False
-        )
-        raise typer.Exit(error.exit_code) from None
+    SIGINT, SIGTERM and SIGHUP unwind it like an error (the library puts back what it began).
+    """
+    from generator.interrupts import interruptible
+
+    try:
+        with interruptible():
+            yield
+    except GeneratorError as error:
+        _fail(error.message, error.exit_code)
+    except KeyboardInterrupt as interrupt:
+        signal_name = interrupt.args[0] if interrupt.args else "SIGINT"
+        _fail(f"Interrupted ({signal_name}); nothing was changed.", 1)
+    except OSError as error:  # a disk or system failure no step foresaw: still one line
+        where = f" ({error.filename})" if error.filename else ""
+        _fail(f"{error.strerror or error}{where}.", 1)
+
+
+def _fail(message: str, exit_code: int) -> None:
+    from rich.console import Console
+
+    Console(stderr=True, soft_wrap=True, highlight=False, emoji=False).print(
+        f"Error: {one_line(message)}", style="red", markup=False
+    )
+    raise typer.Exit(exit_code) from None
+
+
+def one_line(message: str) -> str:
+    """Control characters and undecodable bytes (in a name the user typed) shown escaped."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in message)
 
 
 def _show_version(value: bool) -> None:
@@ -100,8 +121,6 @@ def new(
 
     Options left out take the template's defaults, or with --interactive are asked for.
     """
-    from generator.project import create_project
-
     spec = ProjectSpec(
         name=name,
         output=output if output is not None else Path.cwd(),
@@ -112,8 +131,9 @@ def new(
         interactive=interactive,
     )
     with user_errors():
-        project = create_project(spec)
-    _show_created(project)
+        from generator.project import create_project
+
+        _show_created(create_project(spec))
 
 
 def _show_created(project: CreatedProject) -> None:
@@ -187,17 +207,17 @@ def add_feature(
     dry_run: DryRunOption = False,
 ) -> None:
     """Add a CRUD feature: model, schemas, service, router, tests and a migration."""
-    from generator.existing import ExistingProject
-    from generator.feature import FeatureRequest, plan_add_feature
-
     with user_errors():
+        from generator.existing import ExistingProject
+        from generator.feature import FeatureRequest, plan_add_feature
+
         existing = ExistingProject.locate(project or Path.cwd())
         changes, names = plan_add_feature(
             existing, FeatureRequest(name=name, fields=fields or [], public=public)
         )
         _carry_out(changes, existing.root, dry_run)
-    if not dry_run:
-        _show_next(f"Added {names.plural} at /{names.url}.", ["alembic upgrade head", "pytest"])
+        if not dry_run:
+            _show_next(f"Added {names.plural} at /{names.url}.", ["alembic upgrade head", "pytest"])
 
 
 @app.command("remove-feature")
@@ -213,15 +233,15 @@ def remove_feature(
     dry_run: DryRunOption = False,
 ) -> None:
     """Remove a feature that add-feature created, and its migration when it is the latest."""
-    from generator.existing import ExistingProject
-    from generator.feature import plan_remove_feature
-
     with user_errors():
+        from generator.existing import ExistingProject
+        from generator.feature import plan_remove_feature
+
         existing = ExistingProject.locate(project or Path.cwd())
         changes, names, notes = plan_remove_feature(existing, name, force=force)
         _carry_out(changes, existing.root, dry_run, notes)
-    if not dry_run:
-        _show_next(f"Removed {names.plural}.", ["pytest"])
+        if not dry_run:
+            _show_next(f"Removed {names.plural}.", ["pytest"])
 
 
 def _carry_out(changes: "Changes", root: Path, dry_run: bool, notes: Sequence[str] = ()) -> None:

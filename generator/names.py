@@ -13,6 +13,12 @@ from dataclasses import dataclass
 from generator.errors import InvalidInput
 
 _ALLOWED = re.compile(r"[A-Za-z][A-Za-z0-9 _-]*")
+MAX_TITLE_LENGTH = 60
+"""The name as written goes into a line of app/core/config.py (`app_name: str = "..."`)."""
+MAX_PACKAGE_LENGTH = 25
+"""The package form goes into lines of the rendered project (the PostgreSQL test database in
+tests/conftest.py's docstring is the longest) that must stay within its 100 columns; it also
+keeps `<package>_test` inside PostgreSQL's 63-byte database names, and the directory short."""
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
 
 
@@ -43,8 +49,18 @@ def parse_project_name(raw: str) -> ProjectName:
         raise InvalidInput(
             f"Project name {title!r} may only contain letters, digits, spaces, '-' and '_'."
         )
+    if len(title) > MAX_TITLE_LENGTH:
+        raise InvalidInput(
+            f"Project name {title[:20]!r}... is {len(title)} characters long; "
+            f"the most is {MAX_TITLE_LENGTH}."
+        )
     distribution = _SEPARATORS.sub("-", title.lower()).strip("-")
     package = distribution.replace("-", "_")
+    if len(package) > MAX_PACKAGE_LENGTH:
+        raise InvalidInput(
+            f"Project name {title!r} gives the package name {package!r} of {len(package)} "
+            f"characters; the most is {MAX_PACKAGE_LENGTH}."
+        )
     if keyword.iskeyword(package):
         raise InvalidInput(
             f"Project name {title!r} gives the package name {package!r}, a Python keyword."

@@ -18,6 +18,7 @@ from copier.errors import CopierAnswersInterrupt, CopierError, InteractiveSessio
 
 import generator
 from generator.errors import InvalidInput, OperationFailed
+from generator.interrupts import done, held
 from generator.names import ProjectName, parse_project_name
 from generator.spec import ANSWERS_FILE, CreatedProject, Database, ProjectSpec
 from generator.template import template_root, template_source
@@ -58,14 +59,17 @@ def create_project(spec: ProjectSpec) -> CreatedProject:
     try:
         answers = _render(staging, spec, name)
         commit = _commit(git, staging) if git else None
-        try:
-            staging.rename(target)
-        except OSError as exc:
-            raise OperationFailed(
-                f"Could not move the project to {target}: {exc.strerror}."
-            ) from exc
+        with held():
+            try:
+                staging.rename(target)
+            except OSError as exc:
+                raise OperationFailed(
+                    f"Could not move the project to {target}: {exc.strerror}."
+                ) from exc
+            done()
     finally:
-        shutil.rmtree(staging, ignore_errors=True)  # already gone after a successful rename
+        with held():  # a second interrupt must not stop the cleanup half-way
+            shutil.rmtree(staging, ignore_errors=True)  # already gone after the rename
     return CreatedProject(
         path=target,
         name=name,
@@ -82,21 +86,28 @@ def _check_description(description: str | None) -> None:
 
 
 def _check_output(output: Path) -> Path:
-    output = output.expanduser().resolve()
-    if not output.is_dir():
-        problem = "is not a directory" if output.exists() else "does not exist"
-        raise InvalidInput(f"Output directory {output} {problem}.")
+    try:
+        output = output.expanduser().resolve()
+        if not output.is_dir():
+            problem = "is not a directory" if output.exists() else "does not exist"
+            raise InvalidInput(f"Output directory {output} {problem}.")
+    except (OSError, RuntimeError) as error:  # a name too long, a symlink loop, no home
+        problem = (error.strerror if isinstance(error, OSError) else None) or str(error)
+        raise InvalidInput(f"Cannot use the output directory {output}: {problem}.") from None
     return output
 
 
 def _check_target(target: Path) -> None:
-    if target.is_dir() and not target.is_symlink():
-        if any(target.iterdir()):
-            raise InvalidInput(
-                f"{target} already exists and is not empty; pick another name or --output."
-            )
-    elif target.exists() or target.is_symlink():
-        raise InvalidInput(f"{target} already exists and is not a directory.")
+    try:
+        if target.is_dir() and not target.is_symlink():
+            if any(target.iterdir()):
+                raise InvalidInput(
+                    f"{target} already exists and is not empty; pick another name or --output."
+                )
+        elif target.exists() or target.is_symlink():
+            raise InvalidInput(f"{target} already exists and is not a directory.")
+    except OSError as error:
+        raise InvalidInput(f"Cannot create {target}: {error.strerror}.") from None
 
 
 def _find_git() -> str:
