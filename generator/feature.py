@@ -47,6 +47,8 @@ RESERVED_SINGULARS = {
     "response", "client", "headers", "refs", "model", "select",
     "dt", "uuid", "itertools", "pytest", "sa", "op", "jwt", "app", "tests",
 }  # fmt: skip
+CONCURRENT_CREATES = 30
+"""Rows the generated concurrency test creates at once (with its updates and deletes, 54 writes)."""
 MAX_NAME_LENGTH = 60
 """PostgreSQL's 63 bytes for pk_<table>. What a feature really generates is checked as well:
 its constraint names (fk_<table>_<column>_<target>, ...) and the length of its lines."""
@@ -111,6 +113,12 @@ def _target(
             raise InvalidInput(
                 f"Invalid field '{field.source}': this project has no users (--no-auth)."
             )
+        if field.unique:
+            # Users may name only themselves, so a unique reference would cap everyone at one row.
+            raise InvalidInput(
+                f"Invalid field '{field.source}': a reference to users cannot be unique; "
+                "rows name the signed-in user, who would be limited to one."
+            )
         return Target(names=feature_names("users"), owned=False)
     record = records.get(names.plural)
     if record is None:
@@ -155,8 +163,9 @@ def _context(
     scalars = [view for view in views if view.spec.type is not FieldType.REF]
     unique = [view for view in views if view.spec.unique]
     targets = {view.target.names.plural: view.target for view in refs if view.target}
-    # A user is needed to own new rows, and to check references to rows that have owners.
-    check_user = any(target.owned for target in targets.values())
+    # A user is needed to own new rows, and to check references to rows that have owners or
+    # to users (a reference to a user is to yourself, unless you are an admin).
+    check_user = any(target.owned or target.is_users for target in targets.values())
     create_user = owned or check_user
     signed_in = ", _: CurrentUser" if project.auth else ""
     indexes = ([{"name": "owner_id", "unique": False}] if owned else []) + [
@@ -213,14 +222,29 @@ def _context(
             else (f", responses={auth_errors.removesuffix(' | ')}" if auth_errors else ""),
             "for_read": ", responses=error_responses(NotFound)",
             "for_update": f", responses={auth_errors}error_responses({write_errors})",
-            "for_delete": f", responses={auth_errors}error_responses(NotFound)",
+            # 409 when rows of another feature still refer to it (their foreign key restricts)
+            "for_delete": f", responses={auth_errors}error_responses(NotFound, Conflict)",
         },
         # Test data
         "samples": {n: {view.name: view.sample(n) for view in scalars} for n in (1, 2, 3)},
+        "concurrent_creates": CONCURRENT_CREATES,
+        # Values for the unique fields of the rows the concurrency test writes, one per row.
+        "unique_samples": [
+            {view.name: view.sample(n) for view in unique if view.spec.type is not FieldType.REF}
+            for n in range(4, 4 + CONCURRENT_CREATES)
+        ]
+        if any(view.spec.type is not FieldType.REF for view in unique)
+        else [],
         "required_names": sorted(view.name for view in views if view.required),
         "required_fields": sorted(f"body.{view.name}" for view in views if view.required),
         "defaults": _defaults_as_json(views),
-        "invalid_values": [(view.name, view.invalid) for view in views],
+        "invalid_values": [(view.name, value) for view in views for value in view.invalid],
+        "invalid_filters": [
+            (view.name, value)
+            for view in views
+            if view.filterable
+            for value in view.invalid_filters
+        ],
         "ref_names": [view.name for view in refs],
         "update_field": update_field,
         "non_nullable_names": [view.name for view in views if not view.optional],
