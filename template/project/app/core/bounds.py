@@ -83,8 +83,8 @@ class Digits:
     @property
     def pattern(self) -> str:
         whole = self.precision - self.scale
-        integer = f"[0-9]{{1,{whole}}}" if whole else "0"
-        fraction = f"(\\.[0-9]{{1,{self.scale}}})?" if self.scale else ""
+        integer = "[0-9]{1,%d}" % whole if whole else "0"  # noqa: UP031 (braces are regex)
+        fraction = r"(\.[0-9]{1,%d})?" % self.scale if self.scale else ""  # noqa: UP031
         return f"^-?{integer}{fraction}$"
 
     def __get_pydantic_core_schema__(
