@@ -35,16 +35,24 @@ class Changes:
         undo = _Undo()
         current = root
         try:
-            staged: list[tuple[Path, Path]] = []
+            # Everything that can take time or fail comes first, while it can still be undone
+            # by deleting what was staged: the old contents are read, the new ones written.
+            renames: list[tuple[Path, Path, _Content]] = []
             for relative, text in self.writes.items():
                 current = root / relative
-                staged.append((current, undo.stage(current, text)))
+                original = _read(current)
+                renames.append((undo.stage(current, text, original), current, original))
+            removals = []
+            for relative in self.deletes:
+                current = root / relative
+                removals.append((current, _read(current)))
             with held():
-                for current, temporary in staged:
-                    undo.replace(temporary, current)
-                for relative in self.deletes:
-                    current = root / relative
-                    undo.delete(current)
+                for temporary, current, original in renames:
+                    temporary.replace(current)
+                    undo.changed.append((current, original))
+                for current, original in removals:
+                    current.unlink()
+                    undo.changed.append((current, original))
                 done()
         except BaseException as error:
             with held():
@@ -58,46 +66,42 @@ class Changes:
             _remove_if_empty(root / directory)
 
 
+_Content = tuple[bytes, int] | None
+"""A file's bytes and mode, or None where there was no file."""
+
+
+def _read(path: Path) -> _Content:
+    return (path.read_bytes(), path.stat().st_mode & 0o7777) if path.is_file() else None
+
+
 class _Undo:
     """What has been done so far, and how to take it back."""
 
     def __init__(self) -> None:
         self.temporaries: list[Path] = []
         self.directories: list[Path] = []
-        self.originals: list[tuple[Path, bytes | None, int | None]] = []
-        """Each changed path, its old bytes (None: it was new) and its old mode."""
+        self.changed: list[tuple[Path, _Content]] = []
+        """Each path replaced or deleted so far, with what it held before."""
 
-    def stage(self, path: Path, text: str) -> Path:
-        """Write `text` beside `path`, keeping the mode of the file it will replace."""
+    def stage(self, path: Path, text: str, original: _Content) -> Path:
+        """Write `text` beside `path`, with the mode of the file it will replace."""
         _make_parents(path.parent, self.directories)
         temporary = path.with_name(f".{path.name}.fastapi-gen-{secrets.token_hex(4)}")
         self.temporaries.append(temporary)
         temporary.write_text(text, encoding="utf-8")
-        if path.is_file():
-            temporary.chmod(path.stat().st_mode & 0o7777)
+        if original is not None:
+            temporary.chmod(original[1])
         return temporary
-
-    def replace(self, temporary: Path, path: Path) -> None:
-        if path.is_file():
-            self.originals.append((path, path.read_bytes(), path.stat().st_mode & 0o7777))
-        else:
-            self.originals.append((path, None, None))
-        temporary.replace(path)
-
-    def delete(self, path: Path) -> None:
-        self.originals.append((path, path.read_bytes(), path.stat().st_mode & 0o7777))
-        path.unlink()
 
     def run(self) -> None:
         """Best effort, newest first: restore each file, then remove what was made."""
-        for path, original, mode in reversed(self.originals):
+        for path, original in reversed(self.changed):
             try:
                 if original is None:
                     path.unlink(missing_ok=True)
                 else:
-                    path.write_bytes(original)
-                    if mode is not None:
-                        path.chmod(mode)
+                    path.write_bytes(original[0])
+                    path.chmod(original[1])
             except OSError:
                 continue
         for temporary in self.temporaries:
