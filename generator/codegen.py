@@ -244,7 +244,7 @@ class FieldView:
         if kind is FieldType.BOOL:
             return "True" if value == "true" else "False"
         if kind is FieldType.DECIMAL:
-            return f'Decimal("{value}")'
+            return f'Decimal("{Decimal(value):f}")'  # 1e4 as 10000, as the API writes it
         if kind is FieldType.ENUM:
             return f"{self.enum_class}.{value.upper()}"
         if kind is FieldType.DATE:
@@ -363,7 +363,7 @@ class FieldView:
         if kind is FieldType.DECIMAL:
             # n in the last place: fits every precision and scale, distinct for every n.
             step = Decimal(1).scaleb(-_known(self.spec.scale))
-            return str(Decimal(n) * step)
+            return format(Decimal(n) * step, "f")  # never 1E-15: the API takes plain digits
         if kind is FieldType.ENUM:
             return self.spec.choices[(n - 1) % len(self.spec.choices)]
         raise ValueError(f"references have no sample value: {self.spec.source}")
