@@ -56,7 +56,7 @@ MAX_IDENTIFIER_LENGTH = 63
 """PostgreSQL truncates longer table, column, constraint and index names, so Alembic would see
 names that differ from the models'."""
 AMBIGUOUS_NAMES = frozenset({"l", "O", "I"})
-"""Names ruff refuses for variables and attributes (E741): they read like 1 and 0."""
+"""Names ruff refuses for variables (E741) and classes (E742): they read like 1 and 0."""
 # Words of a name in any case style; digits stay with the word before them (v2-items: v2, items).
 _WORDS = re.compile(r"[A-Z]+[0-9]*(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")
 
@@ -84,10 +84,11 @@ def parse_feature_name(raw: str) -> FeatureNames:
             raise InvalidInput(f"Feature name '{raw}' gives '{candidate}', a Python keyword.")
     if plural in RESERVED_FEATURES or snake in RESERVED_FEATURES:
         raise InvalidInput(f"Feature name '{raw}' is taken by the project itself.")
-    if names.singular in AMBIGUOUS_NAMES:
+    ambiguous = {names.singular, names.class_name} & AMBIGUOUS_NAMES
+    if ambiguous:
         raise InvalidInput(
-            f"Feature name '{raw}' gives '{names.singular}', a variable name ruff refuses as too "
-            "easily read as 1 (E741); choose another."
+            f"Feature name '{raw}' gives '{ambiguous.pop()}', a name ruff refuses as too easily "
+            "read as 1 or 0 (E741, E742); choose another."
         )
     if names.singular in RESERVED_SINGULARS:
         raise InvalidInput(

@@ -1,7 +1,9 @@
 """Plain helpers for the add-feature / remove-feature tests: render, copy, snapshot, add, remove."""
 
 import ast
+import os
 import shutil
+import stat
 from pathlib import Path
 
 from generator.codegen import FeatureNames
@@ -27,14 +29,27 @@ def copy_project(source: Path, destination: Path) -> ExistingProject:
 
 
 def snapshot(root: Path) -> Snapshot:
-    """Every file (relative path -> bytes) and directory (-> None), bytecode caches left out."""
+    """Every file (relative path -> bytes) and directory (-> None), bytecode caches left out.
+
+    Never follows or opens anything but regular files, so a broken tree (links to nowhere or
+    to themselves, FIFOs) can be taken too: a link is recorded by its target, others by kind.
+    """
     tree: Snapshot = {}
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if "__pycache__" in relative.parts:
-            continue
-        tree[relative.as_posix()] = None if path.is_dir() else path.read_bytes()
-    return tree
+    for directory, subdirectories, files in os.walk(root):
+        subdirectories[:] = [name for name in subdirectories if name != "__pycache__"]
+        for name in [*subdirectories, *files]:
+            path = Path(directory) / name
+            mode = path.lstat().st_mode
+            if stat.S_ISLNK(mode):
+                content: bytes | None = b"symlink to " + os.fsencode(path.readlink())
+            elif stat.S_ISDIR(mode):
+                content = None
+            elif stat.S_ISREG(mode):
+                content = path.read_bytes()
+            else:
+                content = f"special file {stat.filemode(mode)}".encode()
+            tree[path.relative_to(root).as_posix()] = content
+    return dict(sorted(tree.items()))
 
 
 def added(before: Snapshot, after: Snapshot) -> set[str]:
