@@ -164,7 +164,13 @@ Fields are NAME[:TYPE[:ARG ...]][:MODIFIER ...]; TYPE defaults to str.
 Types:     str[:MAXLEN] (255), text, int, float, bool, date, datetime, uuid, json,
            decimal[:PRECISION:SCALE] (12:2), enum:VALUE1:VALUE2[:...],
            ref:FEATURE (a many-to-one reference; ref:users for a user)
-Modifiers: optional, unique, index, default=VALUE
+Modifiers: optional, unique, index, default=VALUE (last: the value may hold ':')
+
+\b
+Enum values that spell a modifier go in one comma list:
+  kind:enum:draft,optional,final   (one value: kind:enum:index,)
+Bounds both databases hold: int -2147483648..2147483647, MAXLEN up to
+10485760 (600 when unique or indexed), PRECISION up to 15.
 
 \b
 Example:

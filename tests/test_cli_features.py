@@ -190,6 +190,8 @@ def test_add_feature_help_documents_the_field_syntax() -> None:
         "--project",
         "--dry-run",
         "customer:ref:customers",
+        "kind:enum:draft,optional,final",
+        "-2147483648..2147483647",
     ):
         assert piece in help_text, piece
 

@@ -76,6 +76,25 @@ VALID: list[tuple[str, FieldType, dict[str, Any]]] = [
     ),
     ("total:decimal:default=9.99", FT.DECIMAL, {"precision": 12, "scale": 2, "default": "9.99"}),
     ("flag:bool:optional:default=false", FT.BOOL, {"optional": True, "default": "false"}),
+    # Enum values in one comma list may spell modifiers; a trailing comma makes a list of one.
+    (
+        "kind:enum:draft,optional,final:optional",
+        FT.ENUM,
+        {"choices": ("draft", "optional", "final"), "optional": True},
+    ),
+    ("kind:enum:index,:default=index", FT.ENUM, {"choices": ("index",), "default": "index"}),
+    # The bounds both databases hold, at their edges.
+    ("top:int:default=2147483647", FT.INT, {"default": "2147483647"}),
+    ("bottom:int:default=-2147483648", FT.INT, {"default": "-2147483648"}),
+    ("big:decimal:15:0", FT.DECIMAL, {"precision": 15, "scale": 0}),
+    ("sci:decimal:5:0:default=1e4", FT.DECIMAL, {"precision": 5, "scale": 0, "default": "1e4"}),
+    (
+        "spelled:decimal:5:2:default=1.50",
+        FT.DECIMAL,
+        {"precision": 5, "scale": 2, "default": "1.50"},
+    ),
+    ("code:str:600:unique", FT.STR, {"max_length": 600, "unique": True}),
+    ("blob:str:10485760", FT.STR, {"max_length": 10485760}),
 ]
 ATTRIBUTES = (
     "max_length", "precision", "scale", "choices", "target", "optional", "unique", "index",
@@ -309,6 +328,7 @@ def _evaluate_default(token: str) -> object:
         ("born_on:date:default=2024-02-29", dt.date(2024, 2, 29)),
         ("seen_at:datetime:default=20240101T000000Z", dt.datetime(2024, 1, 1, tzinfo=dt.UTC)),
         ("label:str:default=it's", "it's"),
+        ("sci:decimal:5:0:default=1e4", Decimal("10000")),
     ],
 )
 def test_accepted_defaults_become_python_that_evaluates_to_them(token: str, value: object) -> None:
