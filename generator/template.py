@@ -5,6 +5,7 @@ both inside the package as ``generator/_template/`` (pyproject's force-include);
 checkout or an editable install uses the repository root. Neither needs git or the network.
 """
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -17,8 +18,20 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 _NOT_TEMPLATE = shutil.ignore_patterns("__pycache__", "*.py[co]", ".*_cache")
 
 
+TEMPLATE_VARIABLE = "FASTAPI_GEN_TEMPLATE"
+"""A template root to use instead of the installed one: for work on the template itself."""
+
+
 def template_root() -> Path:
-    """Return the packaged template if there is one, else the source checkout's root."""
+    """Return $FASTAPI_GEN_TEMPLATE, else the packaged template, else the checkout's root."""
+    chosen = os.environ.get(TEMPLATE_VARIABLE)
+    if chosen:
+        root = Path(chosen)
+        if (root / "copier.yml").is_file() and (root / "template").is_dir():
+            return root.resolve()
+        raise OperationFailed(
+            f"{TEMPLATE_VARIABLE}={chosen} is not a template: it needs copier.yml and template/."
+        )
     for candidate in (_PACKAGE_DIR / "_template", _PACKAGE_DIR.parent):
         if (candidate / "copier.yml").is_file() and (candidate / "template").is_dir():
             return candidate

@@ -1,5 +1,7 @@
 """The wheel as users get it: built, installed into a fresh environment, run away from the repo."""
 
+import re
+import shutil
 import subprocess
 import sys
 import venv
@@ -7,6 +9,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
+from generator.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -19,10 +24,42 @@ def run(*command: str | Path, cwd: Path | None = None) -> str:
     return result.stdout
 
 
+NEWER = "99.0.0"
+NEWER_LINE = "A line only the newer release has."
+
+
+def newer_release(tmp_path: Path) -> Path:
+    """A copy of this repository as a later release: a higher version, a changed template."""
+    copy = tmp_path / "newer"
+    copy.mkdir()
+    for name in ("pyproject.toml", "README.md", "copier.yml"):
+        shutil.copy2(REPO / name, copy / name)
+    for name in ("generator", "template"):
+        shutil.copytree(REPO / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+    pyproject = copy / "pyproject.toml"
+    pyproject.write_text(
+        re.sub(r'(?m)^version = ".*"$', f'version = "{NEWER}"', pyproject.read_text())
+    )
+    readme = copy / "template/project/README.md.jinja"
+    readme.write_text(readme.read_text() + f"\n{NEWER_LINE}\n")
+    return copy
+
+
 @pytest.mark.slow
-def test_the_installed_wheel_renders_without_the_repository(tmp_path: Path) -> None:
+@pytest.mark.usefixtures("git_config")
+def test_the_installed_wheel_renders_and_updates_without_the_repository(tmp_path: Path) -> None:
     wheels = tmp_path / "wheels"
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", wheels, REPO)
+    run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--quiet",
+        "-w",
+        wheels,
+        newer_release(tmp_path),
+    )
     [wheel] = wheels.glob("fastapi_gen_scaffold-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
@@ -43,3 +80,11 @@ def test_the_installed_wheel_renders_without_the_repository(tmp_path: Path) -> N
     project = elsewhere / "demo"
     for rendered in (".copier-answers.yml", "pyproject.toml", "README.md", "app/main.py"):
         assert (project / rendered).is_file(), rendered
+
+    # A project made by this checkout's generator, updated by the newer wheel.
+    made = CliRunner().invoke(app, ["new", "older", "--output", str(elsewhere)])
+    assert made.exit_code == 0, made.output
+    older = elsewhere / "older"
+    run(command, "update", cwd=older)
+    assert NEWER_LINE in (older / "README.md").read_text()
+    assert f'_fastapi_gen_version: "{NEWER}"' in (older / ".copier-answers.yml").read_text()

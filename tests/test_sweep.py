@@ -569,7 +569,7 @@ ACCEPTED: list[list[str]] = [
      "a_dec:decimal:unique", "a_bool:bool:index", "an_enum:enum:p:q:index",
      "a_json:json:optional", "a_text:text:optional:default=hi", "a_str:str:unique:default=x"],
     ["add-feature", "bounds", "top:int:default=2147483647", "bottom:int:default=-2147483648",
-     "big:decimal:15:0:default=999999999999999", "tiny:decimal:15:6:default=0.999999",
+     "big:decimal:15:0:default=999999999999999", "tiny:decimal:15:15:default=0.999999999999999",
      "whole:decimal:6:6:default=0.000001",
      "huge:float:default=1e308", "sub:float:default=5e-324",
      "late:datetime:default=9999-12-31T23:59:59+00:00", "early:date:default=0001-01-01",

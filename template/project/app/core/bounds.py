@@ -69,6 +69,10 @@ UtcDatetime = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidato
 """A timezone-aware moment, stored in UTC; a naive datetime is ambiguous and refused."""
 
 
+def _fixed_point(value: Decimal) -> str:
+    return format(value, "f")
+
+
 @dataclass(frozen=True)
 class Digits:
     """A NUMERIC(precision, scale) value, sent as text so that no digit is lost on the way.
@@ -101,7 +105,9 @@ class Digits:
             return Decimal(value)
 
         return core_schema.no_info_plain_validator_function(
-            parse, serialization=core_schema.to_string_ser_schema()
+            # fixed-point: str() would give 1E-7, which the pattern itself refuses
+            parse,
+            serialization=core_schema.plain_serializer_function_ser_schema(_fixed_point),
         )
 
     def __get_pydantic_json_schema__(

@@ -1,0 +1,168 @@
+"""The pristine record: what fastapi-gen itself wrote into a project, kept in the project's git.
+
+``refs/fastapi-gen/pristine`` points at a commit whose tree is the generator's own output with
+no edit of the user's: the first commit of ``new``, then one commit per ``add-feature``,
+``remove-feature`` and ``update``. It is the merge base that ``update`` needs: the installed
+template is rendered with the same answers and features, committed as a child of the record,
+and git applies the difference between the two to the user's tree, a three-way merge that needs
+neither the old template nor the network. The record's commits are not on any branch; to share
+it, push the ref (``git push origin refs/fastapi-gen/pristine``).
+"""
+
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from generator.changes import Changes
+from generator.git import git_result, run_git
+
+REF = "refs/fastapi-gen/pristine"
+PENDING_REF = "refs/fastapi-gen/pending"
+"""An update's render while the user resolves its conflicts (see settle)."""
+_TRAILER = "Fastapi-gen-version:"
+IDENTITY = {
+    "GIT_AUTHOR_NAME": "fastapi-gen",
+    "GIT_AUTHOR_EMAIL": "fastapi-gen@localhost",
+    "GIT_COMMITTER_NAME": "fastapi-gen",
+    "GIT_COMMITTER_EMAIL": "fastapi-gen@localhost",
+}
+"""Record commits, and the update commits copied from them, are the generator's."""
+
+
+def is_repository(git: str, root: Path) -> bool:
+    """The project is the top of a git work tree of its own."""
+    result = git_result(git, root, "rev-parse", "--show-toplevel")
+    return result.returncode == 0 and Path(result.stdout.strip()).resolve() == root.resolve()
+
+
+def resolve(git: str, root: Path, name: str) -> str | None:
+    """The commit a ref or revision names, or None where there is none."""
+    found = git_result(git, root, "rev-parse", "--verify", "--quiet", f"{name}^{{commit}}")
+    return found.stdout.strip() if found.returncode == 0 else None
+
+
+def tip(git: str, root: Path) -> str | None:
+    """The latest record, or None for a project made without one."""
+    return resolve(git, root, REF)
+
+
+def version_of(git: str, root: Path, commit: str) -> str:
+    """The generator version a record was made with.
+
+    Records carry it as a `Fastapi-gen-version:` trailer; the first record, the project's
+    initial commit, ends its subject with it (`Initial commit from fastapi-gen VERSION`).
+    """
+    message = run_git(git, root, "log", "-1", "--format=%B", commit)
+    for line in reversed(message.splitlines()):
+        if line.startswith(_TRAILER):
+            return line.removeprefix(_TRAILER).strip()
+    return message.splitlines()[0].rsplit(" ", 1)[-1]
+
+
+def settle(git: str, root: Path) -> None:
+    """Finish the record of an update that stopped on a conflict, once the user did.
+
+    A conflicted update leaves its render in PENDING_REF. When the user has since committed
+    the cherry-pick (its message names the render, `cherry picked from commit ...`), the render
+    becomes the record; when the cherry-pick was given up, the pending render is dropped.
+    """
+    commit = resolve(git, root, PENDING_REF)
+    if commit is None or resolve(git, root, "CHERRY_PICK_HEAD"):
+        return  # nothing pending, or still being resolved
+    picked = run_git(
+        git, root, "log", "-1", "--format=%H", "--fixed-strings",
+        f"--grep=cherry picked from commit {commit}", "HEAD",
+    )  # fmt: skip
+    if picked:
+        run_git(git, root, "update-ref", "-m", "fastapi-gen", REF, commit)
+    run_git(git, root, "update-ref", "-d", PENDING_REF)
+
+
+@contextmanager
+def _scratch_index() -> Iterator[dict[str, str]]:
+    """A throwaway index, so that building a record never touches the user's staging area."""
+    with tempfile.TemporaryDirectory(prefix="fastapi-gen-index-") as directory:
+        yield {"GIT_INDEX_FILE": str(Path(directory) / "index")}
+
+
+def commit_directory(
+    git: str, root: Path, directory: Path, *, parent: str | None, version: str, what: str
+) -> str:
+    """Commit every file of ``directory`` (but what its .gitignore leaves out) into ``root``."""
+    git_dir = run_git(git, root, "rev-parse", "--absolute-git-dir")
+    with _scratch_index() as env:
+        outside = {**env, "GIT_DIR": git_dir, "GIT_WORK_TREE": str(directory)}
+        run_git(git, directory, "add", "--all", env=outside)
+        tree = run_git(git, directory, "write-tree", env=outside)
+    return _commit_tree(git, root, tree, parent=parent, version=version, what=what)
+
+
+def commit_changes(
+    git: str,
+    root: Path,
+    *,
+    parent: str,
+    writes: Mapping[Path, str],
+    deletes: Sequence[Path],
+    version: str,
+    what: str,
+) -> str:
+    """The record ``parent`` with some files written and some deleted, as a new commit."""
+    with _scratch_index() as env, tempfile.TemporaryDirectory(prefix="fastapi-gen-") as folder:
+        paths = [path.as_posix() for path in writes]
+        sources = [Path(folder) / str(number) for number in range(len(paths))]
+        for source, text in zip(sources, writes.values(), strict=True):
+            source.write_text(text, encoding="utf-8")
+        listing = "".join(f"{source}\n" for source in sources)
+        blobs = run_git(git, root, "hash-object", "-w", "--stdin-paths", stdin=listing).split()
+        entries = [f"100644 {blob}\t{path}\n" for blob, path in zip(blobs, paths, strict=True)]
+        # mode 0 removes the path from the index
+        entries += [f"0 {'0' * 40}\t{path.as_posix()}\n" for path in deletes]
+        run_git(git, root, "read-tree", parent, env=env)
+        run_git(git, root, "update-index", "--index-info", env=env, stdin="".join(entries))
+        tree = run_git(git, root, "write-tree", env=env)
+    return _commit_tree(git, root, tree, parent=parent, version=version, what=what)
+
+
+def apply_and_record(changes: Changes, root: Path, what: str) -> None:
+    """Write a feature's changes and, in a project that keeps a record, record them as ours.
+
+    The record's commit is made before the files are written and the record moved after, so
+    an interrupted change never leaves a record of files that were not written.
+    """
+    git = shutil.which("git")
+    if git and is_repository(git, root):
+        settle(git, root)
+    tip_before = tip(git, root) if git and is_repository(git, root) else None
+    if git is None or tip_before is None:
+        changes.apply(root)
+        return
+    import generator
+
+    record = commit_changes(
+        git, root, parent=tip_before, writes=changes.writes, deletes=changes.deletes,
+        version=generator.__version__, what=what,
+    )  # fmt: skip
+    changes.apply(root)
+    advance(git, root, record, expected=tip_before)
+
+
+def _commit_tree(
+    git: str, root: Path, tree: str, *, parent: str | None, version: str, what: str
+) -> str:
+    parents = ["-p", parent] if parent else []
+    message = f"{what}\n\n{_TRAILER} {version}"
+    return run_git(git, root, "commit-tree", tree, *parents, "-m", message, env=IDENTITY)
+
+
+def same_tree(git: str, root: Path, first: str, second: str) -> bool:
+    trees = run_git(git, root, "rev-parse", f"{first}^{{tree}}", f"{second}^{{tree}}")
+    old, new = trees.split()
+    return old == new
+
+
+def advance(git: str, root: Path, commit: str, *, expected: str | None) -> None:
+    """Point the record at ``commit``, refusing if someone moved it meanwhile."""
+    run_git(git, root, "update-ref", "-m", "fastapi-gen", REF, commit, expected or "")

@@ -1,0 +1,178 @@
+"""update: bring a project, and every feature added to it, up to the installed template.
+
+The installed template is rendered afresh with the project's answers, and each recorded feature
+is added to that render again, in the order it was first added. Committed as a child of the
+pristine record (generator/pristine.py), the render holds exactly what the template changed
+since the project was last generated; git cherry-picks that change onto the user's branch, a
+three-way merge that keeps the user's edits. The user's tree is touched only by git.
+"""
+
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import generator
+from generator import pristine
+from generator.errors import InvalidInput, OperationFailed
+from generator.existing import VERSIONS_DIR, ExistingProject, read_answers
+from generator.git import find_git, git_defaults, git_result, run_git
+from generator.migrations import read_revisions, single_head
+from generator.spec import ANSWERS_FILE, VERSION_KEY
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    old_version: str
+    new_version: str
+    changed: list[str] = field(default_factory=list)
+    """`git diff --name-status` lines of what the template changed."""
+    conflicts: list[str] = field(default_factory=list)
+    commit: str | None = None
+    """The update's commit; None for a dry run, a no-op or a conflict."""
+
+    @property
+    def up_to_date(self) -> bool:
+        return not self.changed
+
+
+def update_project(start: Path, *, dry_run: bool = False) -> UpdateResult:
+    """Merge the installed template's changes into the project; see the module docstring."""
+    project = ExistingProject.locate(start)
+    root = project.root
+    git = find_git()
+    if not pristine.is_repository(git, root):
+        raise InvalidInput(
+            f"{root} is not a git repository; update merges the template's changes with git."
+        )
+    dirty = run_git(git, root, "status", "--porcelain", "--untracked-files=all")
+    if dirty:
+        count = len(dirty.splitlines())
+        raise InvalidInput(
+            f"The project has {count} uncommitted or untracked change(s); commit or stash "
+            "them first, so that the update is one commit you can review or revert."
+        )
+    old_version = _recorded_version(root)
+    new_version = generator.__version__
+    if _newer(old_version, new_version):
+        raise InvalidInput(
+            f"The project was made by fastapi-gen {old_version}, newer than this one "
+            f"({new_version}); install fastapi-gen {old_version} or later to update it."
+        )
+    pristine.settle(git, root)
+    base = pristine.tip(git, root)
+    if base is None:
+        raise InvalidInput(
+            f"{root} has no record of what fastapi-gen generated ({pristine.REF}), so its edits "
+            "cannot be told from the template's; it was made without git or before "
+            "fastapi-gen could update projects."
+        )
+
+    with tempfile.TemporaryDirectory(prefix="fastapi-gen-update-") as scratch:
+        recorded = run_git(git, root, "ls-tree", "-r", "--name-only", "-z", base)
+        fresh = render_fresh(project, Path(scratch), frozenset(recorded.split("\0")))
+        target = pristine.commit_directory(
+            git, root, fresh, parent=base, version=new_version,
+            what=f"Update to fastapi-gen {new_version} (from {old_version})",
+        )  # fmt: skip
+    changed = run_git(git, root, "diff", "--name-status", "--no-renames", base, target)
+    result = UpdateResult(old_version, new_version, changed=changed.splitlines())
+    if result.up_to_date or dry_run:
+        return result
+    conflicts = _merge(git, root, target)
+    if conflicts:
+        run_git(git, root, "update-ref", pristine.PENDING_REF, target)
+        return UpdateResult(old_version, new_version, result.changed, conflicts=conflicts)
+    pristine.advance(git, root, target, expected=base)
+    return UpdateResult(
+        old_version, new_version, result.changed, commit=run_git(git, root, "rev-parse", "HEAD")
+    )
+
+
+def _recorded_version(root: Path) -> str:
+    version = read_answers(root).get(VERSION_KEY, "0.1.0")
+    if not isinstance(version, str) or not version:
+        raise InvalidInput(f"{ANSWERS_FILE}: '{VERSION_KEY}' must be a version, not {version!r}.")
+    return version
+
+
+def _newer(recorded: str, installed: str) -> bool:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(recorded) > Version(installed)
+    except InvalidVersion:
+        raise InvalidInput(
+            f"{ANSWERS_FILE}: '{VERSION_KEY}' is not a version number: {recorded!r}."
+        ) from None
+
+
+def render_fresh(
+    project: ExistingProject, directory: Path, recorded: frozenset[str] = frozenset()
+) -> Path:
+    """What the installed generator makes of this project's answers and features.
+
+    `recorded` holds the paths of the last record. A migration the new template brings (one
+    that is not among them) is applied on top of the project's head, after the features'
+    revisions: those are already applied to the project's databases and must not change.
+    """
+    from generator.feature import FeatureRequest, plan_add_feature
+    from generator.manifest import load
+    from generator.project import render_answers
+
+    fresh = directory / "project"
+    fresh.mkdir()
+    answers = read_answers(project.root)
+    render_answers(fresh, {key: value for key, value in answers.items() if key[:1] != "_"})
+    brought = {
+        path: path.read_text(encoding="utf-8")
+        for path in sorted((fresh / VERSIONS_DIR).glob("*.py"))
+        if path.relative_to(fresh).as_posix() not in recorded
+    } if recorded else {}  # fmt: skip
+    for path in brought:
+        path.unlink()
+    records = load(project.root)
+    for name, record in sorted(records.items(), key=lambda item: item[1].revision):
+        request = FeatureRequest(name=name, fields=record.fields, public=not record.owned)
+        changes, _ = plan_add_feature(ExistingProject.locate(fresh), request)
+        changes.apply(fresh)
+    for path, text in brought.items():
+        head = single_head(read_revisions(fresh / VERSIONS_DIR))
+        path.write_text(_on_top_of(text, head), encoding="utf-8")
+    return fresh
+
+
+_DOWN = re.compile(r'(?m)^(down_revision(?:: [^=]+)? = )("[^"]*"|None)$')
+_REVISES = re.compile(r"(?m)^Revises: .*$")
+
+
+def _on_top_of(migration: str, head: str | None) -> str:
+    """The migration script with `head` as the revision it follows."""
+    down = f'"{head}"' if head else "None"
+    text = _DOWN.sub(lambda match: match.group(1) + down, migration, count=1)
+    return _REVISES.sub(f"Revises: {head or ''}", text, count=1)
+
+
+def _merge(git: str, root: Path, target: str) -> list[str]:
+    """Cherry-pick the template's change onto the user's branch; return the files in conflict.
+
+    Two kinds of conflict have an answer the user already gave: a file the user deleted stays
+    deleted, and a file the template dropped stays if the user edited it. What is left is
+    git's own cherry-pick state, resolved with `git cherry-pick --continue` or `--abort`.
+    """
+    quiet, config = {"GIT_EDITOR": "true"}, git_defaults(git, root)
+    picked = git_result(git, root, "cherry-pick", "-x", target, env=quiet, config=config)
+    if picked.returncode == 0:
+        return []
+    if pristine.resolve(git, root, "CHERRY_PICK_HEAD") is None:
+        raise OperationFailed(f"git cherry-pick failed: {picked.stderr.strip() or picked.stdout}")
+    for line in run_git(git, root, "status", "--porcelain", "--no-renames").splitlines():
+        state, path = line[:2], line[3:]
+        if state == "DU":  # deleted by the user, changed by the template
+            run_git(git, root, "rm", "--quiet", "--", path)
+        elif state == "UD":  # edited by the user, dropped by the template
+            run_git(git, root, "add", "--", path)
+    unmerged = run_git(git, root, "diff", "--name-only", "--diff-filter=U").splitlines()
+    if not unmerged:
+        run_git(git, root, "cherry-pick", "--continue", env=quiet, config=config)
+    return unmerged
