@@ -17,11 +17,14 @@ from pathlib import Path
 
 from generator.changes import Changes
 from generator.git import git_result, run_git
+from generator.manifest import MANIFEST, FeatureRecord, digest
 
 REF = "refs/fastapi-gen/pristine"
 PENDING_REF = "refs/fastapi-gen/pending"
 """An update's render while the user resolves its conflicts (see settle)."""
 _TRAILER = "Fastapi-gen-version:"
+FIRST_SUBJECT = "Initial commit from fastapi-gen"
+"""How `new` names a project's first commit, which is its first record."""
 IDENTITY = {
     "GIT_AUTHOR_NAME": "fastapi-gen",
     "GIT_AUTHOR_EMAIL": "fastapi-gen@localhost",
@@ -166,3 +169,41 @@ def same_tree(git: str, root: Path, first: str, second: str) -> bool:
 def advance(git: str, root: Path, commit: str, *, expected: str | None) -> None:
     """Point the record at ``commit``, refusing if someone moved it meanwhile."""
     run_git(git, root, "update-ref", "-m", "fastapi-gen", REF, commit, expected or "")
+
+
+def reconstruct(git: str, root: Path, records: Mapping[str, FeatureRecord]) -> str | None:
+    """A record for a project made before records were kept, rebuilt from its history.
+
+    The project's first commit is what `new` rendered. What `add-feature` wrote is the version
+    of each of its files whose hash the manifest holds; git's history has it, unless the file
+    was edited before it was first committed. None when either cannot be found.
+    """
+    first = run_git(git, root, "rev-list", "--max-parents=0", "HEAD").split()
+    if len(first) != 1 or not _subject(git, root, first[0]).startswith(FIRST_SUBJECT):
+        return None
+    writes: dict[Path, str] = {}
+    for record in records.values():
+        for path, sha256 in record.files.items():
+            text = _historic_version(git, root, path, sha256)
+            if text is None:
+                return None
+            writes[Path(path)] = text
+    if records:
+        writes[Path(MANIFEST)] = git_result(git, root, "show", f"HEAD:{MANIFEST}").stdout
+    return commit_changes(
+        git, root, parent=first[0], writes=writes, deletes=[],
+        version=version_of(git, root, first[0]), what="The record, rebuilt from the history",
+    )  # fmt: skip
+
+
+def _subject(git: str, root: Path, commit: str) -> str:
+    return run_git(git, root, "log", "-1", "--format=%s", commit)
+
+
+def _historic_version(git: str, root: Path, path: str, sha256: str) -> str | None:
+    """The content `path` had in some commit, whose sha256 is `sha256`."""
+    for commit in run_git(git, root, "log", "--format=%H", "--", path).split():
+        shown = git_result(git, root, "show", f"{commit}:{path}")
+        if shown.returncode == 0 and digest(shown.stdout) == sha256:
+            return shown.stdout
+    return None

@@ -17,6 +17,7 @@ from generator import pristine
 from generator.errors import InvalidInput, OperationFailed
 from generator.existing import VERSIONS_DIR, ExistingProject, read_answers
 from generator.git import find_git, git_defaults, git_result, run_git
+from generator.manifest import load
 from generator.migrations import read_revisions, single_head
 from generator.spec import ANSWERS_FILE, VERSION_KEY
 
@@ -60,12 +61,14 @@ def update_project(start: Path, *, dry_run: bool = False) -> UpdateResult:
             f"({new_version}); install fastapi-gen {old_version} or later to update it."
         )
     pristine.settle(git, root)
-    base = pristine.tip(git, root)
+    kept = pristine.tip(git, root)
+    base = kept or pristine.reconstruct(git, root, load(root))
     if base is None:
         raise InvalidInput(
-            f"{root} has no record of what fastapi-gen generated ({pristine.REF}), so its edits "
-            "cannot be told from the template's; it was made without git or before "
-            "fastapi-gen could update projects."
+            f"{root} has no record of what fastapi-gen generated ({pristine.REF}) and its git "
+            "history does not show it either (a first commit other than fastapi-gen's, or a "
+            "feature edited before it was first committed), so your edits cannot be told "
+            "from the template's."
         )
 
     with tempfile.TemporaryDirectory(prefix="fastapi-gen-update-") as scratch:
@@ -83,7 +86,7 @@ def update_project(start: Path, *, dry_run: bool = False) -> UpdateResult:
     if conflicts:
         run_git(git, root, "update-ref", pristine.PENDING_REF, target)
         return UpdateResult(old_version, new_version, result.changed, conflicts=conflicts)
-    pristine.advance(git, root, target, expected=base)
+    pristine.advance(git, root, target, expected=kept)
     return UpdateResult(
         old_version, new_version, result.changed, commit=run_git(git, root, "rev-parse", "HEAD")
     )
@@ -117,7 +120,6 @@ def render_fresh(
     revisions: those are already applied to the project's databases and must not change.
     """
     from generator.feature import FeatureRequest, plan_add_feature
-    from generator.manifest import load
     from generator.project import render_answers
 
     fresh = directory / "project"

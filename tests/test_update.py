@@ -301,3 +301,37 @@ def schema_change(templates: tuple[Path, Path], tmp_path_factory: pytest.TempPat
     versions = project / "migrations/versions"
     (versions / "{% if auth %}b1_users_locale.py{% endif %}").write_text(LOCALE_MIGRATION)
     return root
+
+
+@pytest.mark.usefixtures("git_config")
+def test_a_project_made_before_records_were_kept_is_rebuilt_from_its_history(
+    templates: tuple[Path, Path], tmp_path: Path
+) -> None:
+    a, b = templates
+    (tmp_path / "old").mkdir()
+    (tmp_path / "fresh").mkdir()
+    project = make(a, tmp_path / "old", features=False)
+    # As fastapi-gen 0.1 left it: no record, and no version in the answers.
+    git(project, "update-ref", "-d", REF)
+    answers = project / ".copier-answers.yml"
+    answers.write_text("".join(
+        line for line in answers.read_text().splitlines(keepends=True)
+        if not line.startswith("_fastapi_gen_version:")
+    ))  # fmt: skip
+    git(project, "commit", "--quiet", "--amend", "--all", "--no-edit")
+    for feature in FEATURES:
+        assert cli(a, "add-feature", *feature, cwd=project)[0] == 0
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--message", "Add the features")
+    service = project / "app/features/customers/service.py"
+    service.write_text(service.read_text() + "# our own words\n")
+    git(project, "commit", "--quiet", "--all", "--message", "Our edit")
+
+    code, out, err = cli(b, "update", cwd=project)
+
+    assert code == 0, out + err
+    assert service.read_text().endswith("# our own words\n")
+    fresh = make(b, tmp_path / "fresh")
+    assert files(project).keys() == files(fresh).keys()
+    assert "# Served by version B." in (project / "app/features/orders/router.py").read_text()
+    assert git(project, "rev-parse", REF)  # kept from now on
