@@ -101,6 +101,13 @@ def new(
         str | None,
         typer.Option(help="One line for pyproject.toml and the README."),
     ] = None,
+    api_prefix: Annotated[
+        str | None,
+        typer.Option(
+            help="Path the API is served under; health probes stay at the root. "
+            "'' for none.  [default: /api/v1]"
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -127,6 +134,7 @@ def new(
         description=description,
         database=database,
         auth=auth,
+        api_prefix=api_prefix,
         git=git,
         interactive=interactive,
     )

@@ -3,6 +3,7 @@
 Cheap to import (no Copier): `add-feature` and `remove-feature` start from here.
 """
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from generator.spec import ANSWERS_FILE, Database
 FEATURES_DIR = Path("app/features")
 TESTS_FEATURES_DIR = Path("tests/features")
 VERSIONS_DIR = Path("migrations/versions")
+# copier.yml's validator for the `api_prefix` answer: empty, or /segment[/segment...].
+API_PREFIX = re.compile(r"(/[a-z0-9][a-z0-9._-]*)*")
 
 
 def find_project_root(start: Path) -> Path:
@@ -37,7 +40,7 @@ def find_project_root(start: Path) -> Path:
     )
 
 
-def _read_answers(root: Path) -> tuple[bool, Database]:
+def _read_answers(root: Path) -> tuple[bool, Database, str]:
     """The answers add-feature depends on, checked for their types."""
     import yaml
 
@@ -58,7 +61,13 @@ def _read_answers(root: Path) -> tuple[bool, Database]:
     if database not in {member.value for member in Database}:
         choices = " or ".join(member.value for member in Database)
         raise BrokenProject(f"{ANSWERS_FILE}: 'database' must be {choices}, not {database!r}.")
-    return auth, Database(database)
+    # Projects rendered before the question existed serve their API at the root.
+    api_prefix = answers.get("api_prefix", "")
+    if not isinstance(api_prefix, str) or not API_PREFIX.fullmatch(api_prefix):
+        raise BrokenProject(
+            f"{ANSWERS_FILE}: 'api_prefix' must be empty or a path like /api/v1, not {api_prefix!r}."
+        )
+    return auth, Database(database), api_prefix
 
 
 @dataclass(frozen=True)
@@ -66,12 +75,13 @@ class ExistingProject:
     root: Path
     auth: bool
     database: str
+    api_prefix: str = ""
 
     @classmethod
     def locate(cls, start: Path) -> "ExistingProject":
         root = find_project_root(start)
-        auth, database = _read_answers(root)
-        return cls(root=root, auth=auth, database=database.value)
+        auth, database, api_prefix = _read_answers(root)
+        return cls(root=root, auth=auth, database=database.value, api_prefix=api_prefix)
 
     def feature_dir(self, plural: str) -> Path:
         return self.root / FEATURES_DIR / plural

@@ -208,6 +208,7 @@ def _context(
         else "",
         "owned": owned,
         "auth": project.auth,
+        "api_prefix": project.api_prefix,
         "check_user": check_user,
         "create_user": create_user,
         "checks": checks,

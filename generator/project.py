@@ -131,6 +131,8 @@ def _render(staging: Path, spec: ProjectSpec, name: ProjectName) -> Mapping[str,
         data["database"] = spec.database.value
     if spec.auth is not None:
         data["auth"] = spec.auth
+    if spec.api_prefix is not None:
+        data["api_prefix"] = spec.api_prefix
     try:
         with template_source() as source, _copier_without_git():
             worker = copier.run_copy(

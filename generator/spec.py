@@ -40,6 +40,8 @@ class ProjectSpec:
     description: str | None = None
     database: Database | None = None
     auth: bool | None = None
+    api_prefix: str | None = None
+    """Where the API is served, e.g. ``/api/v1``; ``""`` for the root."""
     git: bool = True
     interactive: bool = False
 

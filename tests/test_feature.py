@@ -195,7 +195,7 @@ def test_generated_code_is_lint_clean_and_served(auth_project: ExistingProject) 
     assert served.returncode == 0, served.stderr
     paths = served.stdout.split()
     for path in ("/customers", "/customers/{customer_id}", "/orders/{order_id}", "/tags"):
-        assert path in paths
+        assert f"/api/v1{path}" in paths  # under the template's default --api-prefix
 
 
 # -- Refusals leave the tree as it was -------------------------------------------------------------

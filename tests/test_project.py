@@ -49,3 +49,31 @@ def test_answers_name_the_installed_template_not_a_temporary_copy(tmp_path: Path
 
     assert answers["_src_path"] == str(template_root())
     assert Path(answers["_src_path"], "copier.yml").is_file()
+
+
+@pytest.mark.parametrize("prefix", ["/api/v1", "", "/v2"])
+def test_the_api_prefix_is_recorded_and_followed_by_add_feature(
+    tmp_path: Path, prefix: str
+) -> None:
+    from generator.existing import ExistingProject
+    from tests.feature_support import add
+
+    spec = ProjectSpec(name="shop", output=tmp_path, git=False, auth=False)
+    if prefix != "/api/v1":
+        spec = ProjectSpec(name="shop", output=tmp_path, git=False, auth=False, api_prefix=prefix)
+    project = create_project(spec)
+    existing = ExistingProject.locate(project.path)
+    add(existing, "orders", "title:str")
+
+    config = (project.path / "app/core/config.py").read_text()
+    tests = (project.path / "tests/features/orders/test_orders.py").read_text()
+    assert yaml.safe_load((project.path / ANSWERS_FILE).read_text())["api_prefix"] == prefix
+    assert existing.api_prefix == prefix
+    assert f'API_PREFIX = "{prefix}"' in config
+    assert f'URL = "{prefix}/orders"' in tests
+
+
+@pytest.mark.parametrize("prefix", ["api", "/api/", "/API", "/a b"])
+def test_a_malformed_api_prefix_is_refused(tmp_path: Path, prefix: str) -> None:
+    with pytest.raises(InvalidInput, match="api/v1"):
+        create_project(ProjectSpec(name="shop", output=tmp_path, git=False, api_prefix=prefix))
