@@ -14,6 +14,7 @@ import pytest
 from pytest_copie.plugin import Copie
 
 POSTGRES_URL_VARIABLE = "FASTAPI_GEN_TEST_POSTGRES_URL"
+REDIS_URL_VARIABLE = "FASTAPI_GEN_TEST_REDIS_URL"
 BIN = Path(sys.executable).parent
 
 
@@ -97,15 +98,20 @@ class Project:
         return output
 
 
-def postgres_admin_url() -> str:
-    """The server's maintenance URL; without one, skip locally and fail in CI."""
-    url = os.environ.get(POSTGRES_URL_VARIABLE)
+def server_url(variable: str, server: str) -> str:
+    """A test server's URL from the environment; without one, skip locally and fail in CI."""
+    url = os.environ.get(variable)
     if url:
         return url
-    reason = f"{POSTGRES_URL_VARIABLE} is not set, so there is no PostgreSQL server to test on"
+    reason = f"{variable} is not set, so there is no {server} server to test on"
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{reason} (CI must provide one; .ci/run starts it)")
     pytest.skip(reason)
+
+
+def postgres_admin_url() -> str:
+    """The PostgreSQL server's maintenance URL."""
+    return server_url(POSTGRES_URL_VARIABLE, "PostgreSQL")
 
 
 def create_database(admin_url: str, name: str) -> str:

@@ -25,7 +25,11 @@ SERVE_ENV = {
     "PASSWORD_HASH_MEMORY_KIB": "8",
     # Outlives any run, so that no request is refused for an expired token.
     "ACCESS_TOKEN_EXPIRE_MINUTES": "120",
+    # A fuzzer is one client sending thousands of requests; the limits are tested on their own.
+    "RATE_LIMIT_ENABLED": "false",
 }
+# The template's default --api-prefix, which the rendered variants keep.
+API = "/api/v1"
 # How a traceback ends: `module.ExceptionName: message`.
 EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b.*$")
 # What follows an exception that is not the last of its chain.
@@ -98,8 +102,11 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def serve(project: Project, log: Path) -> Iterator[Server]:
-    """Serve the project's app until the block ends, however it ends; its output goes to `log`."""
+def serve(project: Project, log: Path, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """Serve the project's app until the block ends, however it ends; its output goes to `log`.
+
+    `env` goes on top of SERVE_ENV.
+    """
     port = free_port()
     server = Server(base_url=f"http://127.0.0.1:{port}", log=log)
     command = [
@@ -115,7 +122,7 @@ def serve(project: Project, log: Path) -> Iterator[Server]:
         process = subprocess.Popen(
             command,
             cwd=project.path,
-            env={**os.environ, **project.env, **SERVE_ENV},
+            env={**os.environ, **project.env, **SERVE_ENV, **(env or {})},
             stdout=output,
             stderr=subprocess.STDOUT,
         )
@@ -129,11 +136,13 @@ def serve(project: Project, log: Path) -> Iterator[Server]:
 def sign_in(server: Server) -> str:
     """Register a user and log in with the OAuth2 password form; return its access token."""
     with httpx.Client(base_url=server.base_url, timeout=10.0) as client:
-        registered = client.post("/auth/register", json={"email": EMAIL, "password": PASSWORD})
+        registered = client.post(
+            f"{API}/auth/register", json={"email": EMAIL, "password": PASSWORD}
+        )
         assert registered.status_code == 201, registered.text
-        login = client.post("/auth/login", data={"username": EMAIL, "password": PASSWORD})
+        login = client.post(f"{API}/auth/login", data={"username": EMAIL, "password": PASSWORD})
         assert login.status_code == 200, login.text
         token: str = login.json()["access_token"]
-        me = client.get("/users/me", headers={"Authorization": f"Bearer {token}"})
+        me = client.get(f"{API}/users/me", headers={"Authorization": f"Bearer {token}"})
         assert me.status_code == 200, me.text
         return token

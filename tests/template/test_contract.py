@@ -26,7 +26,7 @@ from tests.template.conftest import (
     database_env,
     render,
 )
-from tests.template.live import Server, migrate, serve, sign_in
+from tests.template.live import API, Server, migrate, serve, sign_in
 
 # Per operation and phase; coverage-phase cases (schema edge values) and stateful scenarios come
 # on top. On 2 cores, 50 takes about 20 s of schemathesis per variant with auth and 12 s without
@@ -58,7 +58,7 @@ def write_config(path: Path, features: list[list[str]]) -> Path:
     urls = "|".join(referring_paths(features))
     path.write_text(
         "[[operations]]\n"
-        f'include-path-regex = "^/({urls})(/|$)"\n'
+        f'include-path-regex = "^{API}/({urls})(/|$)"\n'
         'include-method = ["POST", "PATCH"]\n'
         "[operations.checks.positive_data_acceptance]\n"
         'expected-statuses = ["2xx", "401", "403", "404", "409", "422"]\n'

@@ -2,11 +2,14 @@
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request, params
 from fastapi.security import OAuth2PasswordBearer
 
+from app.core.config import API_PREFIX
 from app.core.dependencies import SessionDep, SettingsDep
 from app.core.errors import Forbidden, Unauthorized, error_responses
+from app.core.logging import REQUEST
+from app.core.rate_limit import RateLimiter, client_address
 from app.core.security import InvalidTokenError, decode_access_token
 from app.features.auth.exceptions import (
     AdminRequired,
@@ -17,7 +20,7 @@ from app.features.auth.exceptions import (
 from app.features.users.models import Role, User
 
 # auto_error=False: a missing token goes through our error shape instead of FastAPI's.
-oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/login", auto_error=False)
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl=f"{API_PREFIX}/auth/login", auto_error=False)
 
 AUTH_ERRORS = error_responses(Unauthorized, Forbidden)
 
@@ -38,6 +41,9 @@ async def current_user(
         raise InvalidAccessToken
     if not user.is_active:
         raise InactiveUser
+    context = REQUEST.get()
+    if context is not None:  # the access record names who asked
+        context.user_id = user.id
     return user
 
 
@@ -51,3 +57,15 @@ async def admin_user(user: CurrentUser) -> User:
 
 
 AdminUser = Annotated[User, Depends(admin_user)]
+
+
+def rate_limited(setting: str) -> params.Depends:
+    """A dependency counting each request against the rate named by `setting`, per client."""
+
+    async def hit(request: Request, settings: SettingsDep) -> None:
+        limiter: RateLimiter = request.app.state.rate_limiter
+        address = client_address(request.scope, request.app.state.trusted_proxies)
+        await limiter.hit(getattr(settings, setting), setting, address)
+
+    dependency: params.Depends = Depends(hit)
+    return dependency

@@ -1,37 +1,67 @@
 from http import HTTPStatus
 from typing import Annotated
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Form, Request, Response
 
 from app.core.dependencies import SessionDep, SettingsDep
 from app.core.errors import Conflict, Forbidden, Unauthorized, error_responses
 from app.features.auth import service
+from app.features.auth.dependencies import rate_limited
 from app.features.auth.schemas import LoginForm, RefreshRequest, TokenPair
 from app.features.users.schemas import UserCreate, UserRead
 
 router = APIRouter(prefix="/auth", tags=["auth"])
+# Responses that carry tokens must not be kept by browsers or proxies.
+NO_STORE = {"Cache-Control": "no-store"}
 
 
-@router.post("/register", status_code=HTTPStatus.CREATED, responses=error_responses(Conflict))
+@router.post(
+    "/register",
+    status_code=HTTPStatus.CREATED,
+    responses=error_responses(Conflict),
+    dependencies=[rate_limited("rate_limit_register")],
+)
 async def register(data: UserCreate, session: SessionDep, settings: SettingsDep) -> UserRead:
     return UserRead.model_validate(await service.register(session, settings=settings, data=data))
 
 
-@router.post("/login", responses=error_responses(Unauthorized, Forbidden))
+@router.post(
+    "/login",
+    responses=error_responses(Unauthorized, Forbidden),
+    dependencies=[rate_limited("rate_limit_login")],
+)
 async def login(
     form: Annotated[LoginForm, Form()],
+    request: Request,
+    response: Response,
     session: SessionDep,
     settings: SettingsDep,
 ) -> TokenPair:
-    """Sign in with the OAuth2 password form (the email goes in `username`)."""
+    """Sign in with the OAuth2 password form (the email goes in `username`).
+
+    Besides the limit per client address, failed logins are counted per account, so that
+    guessing one account's password from many addresses is throttled too.
+    """
+    response.headers.update(NO_STORE)
     return await service.login(
-        session, settings=settings, email=form.username, password=form.password
+        session,
+        settings=settings,
+        limiter=request.app.state.rate_limiter,
+        email=form.username,
+        password=form.password,
     )
 
 
-@router.post("/refresh", responses=error_responses(Unauthorized))
-async def refresh(data: RefreshRequest, session: SessionDep, settings: SettingsDep) -> TokenPair:
+@router.post(
+    "/refresh",
+    responses=error_responses(Unauthorized),
+    dependencies=[rate_limited("rate_limit_refresh")],
+)
+async def refresh(
+    data: RefreshRequest, response: Response, session: SessionDep, settings: SettingsDep
+) -> TokenPair:
     """Trade a refresh token for a new pair; the old refresh token stops working."""
+    response.headers.update(NO_STORE)
     return await service.refresh(session, settings=settings, refresh_token=data.refresh_token)
 
 

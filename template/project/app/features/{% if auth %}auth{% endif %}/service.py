@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
+from app.core.rate_limit import RateLimiter
 from app.core.security import (
     create_access_token,
     hash_password,
@@ -43,11 +44,21 @@ async def register(session: AsyncSession, *, settings: Settings, data: UserCreat
 
 
 async def login(
-    session: AsyncSession, *, settings: Settings, email: str, password: str
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    limiter: RateLimiter,
+    email: str,
+    password: str,
 ) -> TokenPair:
+    # Unknown emails are counted too, so that the limit does not tell which accounts exist.
+    account = email.strip().lower()
+    rate = settings.rate_limit_login_failures_per_account
+    await limiter.check(rate, "login_failures", account)
     user = await users_service.find_by_email(session, email=email)
     # An unknown email costs the same hash check as a wrong password and gets the same answer.
     if not await verify_password(password, user.password_hash if user else None, settings):
+        await limiter.hit(rate, "login_failures", account)
         raise InvalidCredentials
     assert user is not None  # noqa: S101 (verify_password is False without a user)
     if not user.is_active:

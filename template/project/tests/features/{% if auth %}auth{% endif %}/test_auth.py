@@ -8,7 +8,7 @@ from httpx import AsyncClient, Response
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.core.config import Settings
+from app.core.config import API_PREFIX, Settings
 from app.core.security import hash_refresh_token
 from app.features.auth.models import RefreshToken
 from app.features.users.models import User
@@ -16,7 +16,9 @@ from tests.factories import DEFAULT_PASSWORD, create_user
 
 
 async def _login(client: AsyncClient, email: str, password: str = DEFAULT_PASSWORD) -> Response:
-    return await client.post("/auth/login", data={"username": email, "password": password})
+    return await client.post(
+        f"{API_PREFIX}/auth/login", data={"username": email, "password": password}
+    )
 
 
 async def _tokens(client: AsyncClient, user: User) -> dict[str, str]:
@@ -33,7 +35,7 @@ def _bearer(token: str) -> dict[str, str]:
 class TestRegister:
     async def test_creates_a_user_without_exposing_the_password(self, client: AsyncClient) -> None:
         response = await client.post(
-            "/auth/register",
+            f"{API_PREFIX}/auth/register",
             json={"email": "Ada@Example.com", "password": "long enough", "full_name": "Ada"},
         )
 
@@ -46,7 +48,8 @@ class TestRegister:
 
     async def test_refuses_a_taken_email_in_any_case(self, client: AsyncClient, user: User) -> None:
         response = await client.post(
-            "/auth/register", json={"email": user.email.upper(), "password": "long enough"}
+            f"{API_PREFIX}/auth/register",
+            json={"email": user.email.upper(), "password": "long enough"},
         )
 
         assert response.status_code == HTTPStatus.CONFLICT
@@ -54,7 +57,7 @@ class TestRegister:
 
     async def test_refuses_a_short_password(self, client: AsyncClient) -> None:
         response = await client.post(
-            "/auth/register", json={"email": "bob@example.com", "password": "short"}
+            f"{API_PREFIX}/auth/register", json={"email": "bob@example.com", "password": "short"}
         )
 
         assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
@@ -75,7 +78,7 @@ class TestLogin:
         tokens = await _tokens(client, user)
 
         assert tokens["token_type"] == "bearer"
-        me = await client.get("/users/me", headers=_bearer(tokens["access_token"]))
+        me = await client.get(f"{API_PREFIX}/users/me", headers=_bearer(tokens["access_token"]))
         assert me.status_code == HTTPStatus.OK
         assert me.json()["id"] == user.id
 
@@ -104,24 +107,26 @@ class TestRefresh:
         tokens = await _tokens(client, user)
 
         rotated = await client.post(
-            "/auth/refresh", json={"refresh_token": tokens["refresh_token"]}
+            f"{API_PREFIX}/auth/refresh", json={"refresh_token": tokens["refresh_token"]}
         )
 
         assert rotated.status_code == HTTPStatus.OK
         new_tokens = rotated.json()
         assert new_tokens["refresh_token"] != tokens["refresh_token"]
-        me = await client.get("/users/me", headers=_bearer(new_tokens["access_token"]))
+        me = await client.get(f"{API_PREFIX}/users/me", headers=_bearer(new_tokens["access_token"]))
         assert me.status_code == HTTPStatus.OK
 
     async def test_reusing_a_rotated_token_revokes_the_whole_family(
         self, client: AsyncClient, user: User
     ) -> None:
         stolen = (await _tokens(client, user))["refresh_token"]
-        rotated = await client.post("/auth/refresh", json={"refresh_token": stolen})
+        rotated = await client.post(f"{API_PREFIX}/auth/refresh", json={"refresh_token": stolen})
         successor = rotated.json()["refresh_token"]
 
-        reuse = await client.post("/auth/refresh", json={"refresh_token": stolen})
-        after_reuse = await client.post("/auth/refresh", json={"refresh_token": successor})
+        reuse = await client.post(f"{API_PREFIX}/auth/refresh", json={"refresh_token": stolen})
+        after_reuse = await client.post(
+            f"{API_PREFIX}/auth/refresh", json={"refresh_token": successor}
+        )
 
         assert reuse.status_code == HTTPStatus.UNAUTHORIZED
         assert after_reuse.status_code == HTTPStatus.UNAUTHORIZED
@@ -129,16 +134,20 @@ class TestRefresh:
     async def test_other_sessions_survive_a_reuse(self, client: AsyncClient, user: User) -> None:
         stolen = (await _tokens(client, user))["refresh_token"]
         other_device = (await _tokens(client, user))["refresh_token"]
-        rotated = await client.post("/auth/refresh", json={"refresh_token": stolen})
-        reused = await client.post("/auth/refresh", json={"refresh_token": stolen})
+        rotated = await client.post(f"{API_PREFIX}/auth/refresh", json={"refresh_token": stolen})
+        reused = await client.post(f"{API_PREFIX}/auth/refresh", json={"refresh_token": stolen})
 
-        response = await client.post("/auth/refresh", json={"refresh_token": other_device})
+        response = await client.post(
+            f"{API_PREFIX}/auth/refresh", json={"refresh_token": other_device}
+        )
 
         assert (rotated.status_code, reused.status_code) == (HTTPStatus.OK, HTTPStatus.UNAUTHORIZED)
         assert response.status_code == HTTPStatus.OK
 
     async def test_refuses_an_unknown_token(self, client: AsyncClient) -> None:
-        response = await client.post("/auth/refresh", json={"refresh_token": "made-up"})
+        response = await client.post(
+            f"{API_PREFIX}/auth/refresh", json={"refresh_token": "made-up"}
+        )
 
         assert response.status_code == HTTPStatus.UNAUTHORIZED
 
@@ -153,7 +162,9 @@ class TestRefresh:
         stored.expires_at = datetime.now(UTC) - timedelta(seconds=1)
         await session.flush()
 
-        response = await client.post("/auth/refresh", json={"refresh_token": refresh_token})
+        response = await client.post(
+            f"{API_PREFIX}/auth/refresh", json={"refresh_token": refresh_token}
+        )
 
         assert response.status_code == HTTPStatus.UNAUTHORIZED
 
@@ -161,10 +172,12 @@ class TestRefresh:
         self, client: AsyncClient, user: User, admin_headers: dict[str, str]
     ) -> None:
         refresh_token = (await _tokens(client, user))["refresh_token"]
-        deleted = await client.delete(f"/users/{user.id}", headers=admin_headers)
+        deleted = await client.delete(f"{API_PREFIX}/users/{user.id}", headers=admin_headers)
         assert deleted.status_code == HTTPStatus.NO_CONTENT
 
-        response = await client.post("/auth/refresh", json={"refresh_token": refresh_token})
+        response = await client.post(
+            f"{API_PREFIX}/auth/refresh", json={"refresh_token": refresh_token}
+        )
 
         assert response.status_code == HTTPStatus.UNAUTHORIZED
 
@@ -173,14 +186,18 @@ class TestLogout:
     async def test_revokes_the_refresh_token(self, client: AsyncClient, user: User) -> None:
         refresh_token = (await _tokens(client, user))["refresh_token"]
 
-        logout = await client.post("/auth/logout", json={"refresh_token": refresh_token})
-        refresh = await client.post("/auth/refresh", json={"refresh_token": refresh_token})
+        logout = await client.post(
+            f"{API_PREFIX}/auth/logout", json={"refresh_token": refresh_token}
+        )
+        refresh = await client.post(
+            f"{API_PREFIX}/auth/refresh", json={"refresh_token": refresh_token}
+        )
 
         assert logout.status_code == HTTPStatus.NO_CONTENT
         assert refresh.status_code == HTTPStatus.UNAUTHORIZED
 
     async def test_an_unknown_token_is_already_logged_out(self, client: AsyncClient) -> None:
-        response = await client.post("/auth/logout", json={"refresh_token": "made-up"})
+        response = await client.post(f"{API_PREFIX}/auth/logout", json={"refresh_token": "made-up"})
 
         assert response.status_code == HTTPStatus.NO_CONTENT
 
@@ -215,15 +232,17 @@ class TestConcurrency:
         token = (await _tokens(live_client, user))["refresh_token"]
 
         first, second = await asyncio.gather(
-            live_client.post("/auth/refresh", json={"refresh_token": token}),
-            live_client.post("/auth/refresh", json={"refresh_token": token}),
+            live_client.post(f"{API_PREFIX}/auth/refresh", json={"refresh_token": token}),
+            live_client.post(f"{API_PREFIX}/auth/refresh", json={"refresh_token": token}),
         )
 
         statuses = sorted([first.status_code, second.status_code])
         assert statuses == [HTTPStatus.OK, HTTPStatus.UNAUTHORIZED]
         winner = first if first.status_code == HTTPStatus.OK else second
         successor = winner.json()["refresh_token"]
-        after = await live_client.post("/auth/refresh", json={"refresh_token": successor})
+        after = await live_client.post(
+            f"{API_PREFIX}/auth/refresh", json={"refresh_token": successor}
+        )
         assert after.status_code == HTTPStatus.UNAUTHORIZED  # reuse revoked the whole family
 
     async def test_simultaneous_registrations_of_one_email_give_one_account(
@@ -232,7 +251,7 @@ class TestConcurrency:
         body = {"email": "race@example.com", "password": "long enough"}
 
         responses = await asyncio.gather(
-            *(live_client.post("/auth/register", json=body) for _ in range(10))
+            *(live_client.post(f"{API_PREFIX}/auth/register", json=body) for _ in range(10))
         )
 
         statuses = sorted(response.status_code for response in responses)
@@ -243,7 +262,7 @@ class TestConcurrency:
 
 class TestAccessTokens:
     async def test_missing_token_is_401_with_a_bearer_challenge(self, client: AsyncClient) -> None:
-        response = await client.get("/users/me")
+        response = await client.get(f"{API_PREFIX}/users/me")
 
         assert response.status_code == HTTPStatus.UNAUTHORIZED
         assert response.headers["www-authenticate"] == "Bearer"
@@ -252,7 +271,9 @@ class TestAccessTokens:
     async def test_a_valid_forged_shape_is_accepted(
         self, client: AsyncClient, settings: Settings, user: User
     ) -> None:
-        response = await client.get("/users/me", headers=_bearer(_forge(settings, user)))
+        response = await client.get(
+            f"{API_PREFIX}/users/me", headers=_bearer(_forge(settings, user))
+        )
 
         assert response.status_code == HTTPStatus.OK
 
@@ -288,7 +309,7 @@ class TestAccessTokens:
     ) -> None:
         token = _forge(settings, user, **changes)
 
-        response = await client.get("/users/me", headers=_bearer(token))
+        response = await client.get(f"{API_PREFIX}/users/me", headers=_bearer(token))
 
         assert response.status_code == HTTPStatus.UNAUTHORIZED
 
@@ -301,7 +322,7 @@ class TestAccessTokens:
         tampered = f"{header}.{unsigned.split('.')[1]}."
 
         for token in (unsigned, tampered, f"{header}.{payload}.tampered-signature"):
-            response = await client.get("/users/me", headers=_bearer(token))
+            response = await client.get(f"{API_PREFIX}/users/me", headers=_bearer(token))
             assert response.status_code == HTTPStatus.UNAUTHORIZED, token
 
     async def test_token_of_a_deleted_user_is_401(
@@ -310,7 +331,7 @@ class TestAccessTokens:
         await session.delete(user)
         await session.flush()
 
-        response = await client.get("/users/me", headers=user_headers)
+        response = await client.get(f"{API_PREFIX}/users/me", headers=user_headers)
 
         assert response.status_code == HTTPStatus.UNAUTHORIZED
 
@@ -320,6 +341,6 @@ class TestAccessTokens:
         user.is_active = False
         await session.flush()
 
-        response = await client.get("/users/me", headers=user_headers)
+        response = await client.get(f"{API_PREFIX}/users/me", headers=user_headers)
 
         assert response.status_code == HTTPStatus.FORBIDDEN

@@ -5,7 +5,7 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.cli import create_admin, main
-from app.core.config import Settings
+from app.core.config import API_PREFIX, Settings
 from app.features.users import service as users_service
 from app.features.users.models import Role, User
 from tests.factories import DEFAULT_PASSWORD, create_user
@@ -15,7 +15,7 @@ class TestMe:
     async def test_read(
         self, client: AsyncClient, user: User, user_headers: dict[str, str]
     ) -> None:
-        response = await client.get("/users/me", headers=user_headers)
+        response = await client.get(f"{API_PREFIX}/users/me", headers=user_headers)
 
         assert response.status_code == HTTPStatus.OK
         assert response.json()["email"] == user.email
@@ -24,7 +24,7 @@ class TestMe:
         self, client: AsyncClient, user_headers: dict[str, str]
     ) -> None:
         response = await client.patch(
-            "/users/me",
+            f"{API_PREFIX}/users/me",
             json={"full_name": "Grace Hopper", "email": "Grace@Example.com"},
             headers=user_headers,
         )
@@ -36,8 +36,12 @@ class TestMe:
     async def test_clearing_the_name_is_allowed_but_not_the_email(
         self, client: AsyncClient, user_headers: dict[str, str]
     ) -> None:
-        cleared = await client.patch("/users/me", json={"full_name": None}, headers=user_headers)
-        no_email = await client.patch("/users/me", json={"email": None}, headers=user_headers)
+        cleared = await client.patch(
+            f"{API_PREFIX}/users/me", json={"full_name": None}, headers=user_headers
+        )
+        no_email = await client.patch(
+            f"{API_PREFIX}/users/me", json={"email": None}, headers=user_headers
+        )
 
         assert cleared.status_code == HTTPStatus.OK
         assert cleared.json()["full_name"] is None
@@ -46,7 +50,9 @@ class TestMe:
     async def test_users_cannot_make_themselves_admin(
         self, client: AsyncClient, user_headers: dict[str, str]
     ) -> None:
-        response = await client.patch("/users/me", json={"role": "admin"}, headers=user_headers)
+        response = await client.patch(
+            f"{API_PREFIX}/users/me", json={"role": "admin"}, headers=user_headers
+        )
 
         assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
 
@@ -54,7 +60,7 @@ class TestMe:
         self, client: AsyncClient, admin: User, user_headers: dict[str, str]
     ) -> None:
         response = await client.patch(
-            "/users/me", json={"email": admin.email}, headers=user_headers
+            f"{API_PREFIX}/users/me", json={"email": admin.email}, headers=user_headers
         )
 
         assert response.status_code == HTTPStatus.CONFLICT
@@ -65,24 +71,27 @@ class TestChangePassword:
         self, client: AsyncClient, user: User, user_headers: dict[str, str]
     ) -> None:
         login = await client.post(
-            "/auth/login", data={"username": user.email, "password": DEFAULT_PASSWORD}
+            f"{API_PREFIX}/auth/login", data={"username": user.email, "password": DEFAULT_PASSWORD}
         )
         old_refresh = login.json()["refresh_token"]
 
         changed = await client.put(
-            "/users/me/password",
+            f"{API_PREFIX}/users/me/password",
             json={"current_password": DEFAULT_PASSWORD, "new_password": "a brand new secret"},
             headers=user_headers,
         )
 
         assert changed.status_code == HTTPStatus.NO_CONTENT
         old = await client.post(
-            "/auth/login", data={"username": user.email, "password": DEFAULT_PASSWORD}
+            f"{API_PREFIX}/auth/login", data={"username": user.email, "password": DEFAULT_PASSWORD}
         )
         new = await client.post(
-            "/auth/login", data={"username": user.email, "password": "a brand new secret"}
+            f"{API_PREFIX}/auth/login",
+            data={"username": user.email, "password": "a brand new secret"},
         )
-        refresh = await client.post("/auth/refresh", json={"refresh_token": old_refresh})
+        refresh = await client.post(
+            f"{API_PREFIX}/auth/refresh", json={"refresh_token": old_refresh}
+        )
         assert old.status_code == HTTPStatus.UNAUTHORIZED
         assert new.status_code == HTTPStatus.OK
         assert refresh.status_code == HTTPStatus.UNAUTHORIZED
@@ -91,7 +100,7 @@ class TestChangePassword:
         self, client: AsyncClient, user_headers: dict[str, str]
     ) -> None:
         response = await client.put(
-            "/users/me/password",
+            f"{API_PREFIX}/users/me/password",
             json={"current_password": "not it at all", "new_password": "a brand new secret"},
             headers=user_headers,
         )
@@ -102,7 +111,12 @@ class TestChangePassword:
 class TestAdminOnly:
     @pytest.mark.parametrize(
         ("method", "path"),
-        [("GET", "/users"), ("GET", "/users/1"), ("PATCH", "/users/1"), ("DELETE", "/users/1")],
+        [
+            ("GET", f"{API_PREFIX}/users"),
+            ("GET", f"{API_PREFIX}/users/1"),
+            ("PATCH", f"{API_PREFIX}/users/1"),
+            ("DELETE", f"{API_PREFIX}/users/1"),
+        ],
     )
     async def test_plain_users_are_forbidden(
         self, client: AsyncClient, user_headers: dict[str, str], method: str, path: str
@@ -113,7 +127,7 @@ class TestAdminOnly:
         assert response.json()["error"]["code"] == "forbidden"
 
     async def test_anonymous_callers_are_unauthorized(self, client: AsyncClient) -> None:
-        response = await client.get("/users")
+        response = await client.get(f"{API_PREFIX}/users")
 
         assert response.status_code == HTTPStatus.UNAUTHORIZED
 
@@ -129,8 +143,10 @@ class TestAdmin:
         for _ in range(4):
             await create_user(session, settings)
 
-        first = await client.get("/users", params={"limit": 2}, headers=admin_headers)
-        last = await client.get("/users", params={"limit": 2, "offset": 4}, headers=admin_headers)
+        first = await client.get(f"{API_PREFIX}/users", params={"limit": 2}, headers=admin_headers)
+        last = await client.get(
+            f"{API_PREFIX}/users", params={"limit": 2, "offset": 4}, headers=admin_headers
+        )
 
         assert first.status_code == HTTPStatus.OK
         assert first.json()["total"] == 5
@@ -142,14 +158,16 @@ class TestAdmin:
     async def test_limit_is_bounded(
         self, client: AsyncClient, admin_headers: dict[str, str]
     ) -> None:
-        response = await client.get("/users", params={"limit": 1000}, headers=admin_headers)
+        response = await client.get(
+            f"{API_PREFIX}/users", params={"limit": 1000}, headers=admin_headers
+        )
 
         assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
 
     async def test_reads_any_user(
         self, client: AsyncClient, user: User, admin_headers: dict[str, str]
     ) -> None:
-        response = await client.get(f"/users/{user.id}", headers=admin_headers)
+        response = await client.get(f"{API_PREFIX}/users/{user.id}", headers=admin_headers)
 
         assert response.status_code == HTTPStatus.OK
         assert response.json()["email"] == user.email
@@ -157,7 +175,7 @@ class TestAdmin:
     async def test_missing_user_is_404(
         self, client: AsyncClient, admin_headers: dict[str, str]
     ) -> None:
-        response = await client.get("/users/999999", headers=admin_headers)
+        response = await client.get(f"{API_PREFIX}/users/999999", headers=admin_headers)
 
         assert response.status_code == HTTPStatus.NOT_FOUND
         assert response.json()["error"]["message"] == "User 999999 not found"
@@ -166,7 +184,9 @@ class TestAdmin:
         self, client: AsyncClient, user: User, admin_headers: dict[str, str]
     ) -> None:
         response = await client.patch(
-            f"/users/{user.id}", json={"role": "admin", "is_active": False}, headers=admin_headers
+            f"{API_PREFIX}/users/{user.id}",
+            json={"role": "admin", "is_active": False},
+            headers=admin_headers,
         )
 
         assert response.status_code == HTTPStatus.OK
@@ -176,8 +196,8 @@ class TestAdmin:
     async def test_deletes_a_user(
         self, client: AsyncClient, user: User, admin_headers: dict[str, str]
     ) -> None:
-        deleted = await client.delete(f"/users/{user.id}", headers=admin_headers)
-        again = await client.get(f"/users/{user.id}", headers=admin_headers)
+        deleted = await client.delete(f"{API_PREFIX}/users/{user.id}", headers=admin_headers)
+        again = await client.get(f"{API_PREFIX}/users/{user.id}", headers=admin_headers)
 
         assert deleted.status_code == HTTPStatus.NO_CONTENT
         assert again.status_code == HTTPStatus.NOT_FOUND
@@ -185,7 +205,7 @@ class TestAdmin:
     async def test_cannot_delete_themselves(
         self, client: AsyncClient, admin: User, admin_headers: dict[str, str]
     ) -> None:
-        response = await client.delete(f"/users/{admin.id}", headers=admin_headers)
+        response = await client.delete(f"{API_PREFIX}/users/{admin.id}", headers=admin_headers)
 
         assert response.status_code == HTTPStatus.CONFLICT
 
@@ -197,8 +217,10 @@ class TestAdmin:
         admin_headers: dict[str, str],
         change: dict[str, object],
     ) -> None:
-        response = await client.patch(f"/users/{admin.id}", json=change, headers=admin_headers)
-        me = await client.get("/users/me", headers=admin_headers)
+        response = await client.patch(
+            f"{API_PREFIX}/users/{admin.id}", json=change, headers=admin_headers
+        )
+        me = await client.get(f"{API_PREFIX}/users/me", headers=admin_headers)
 
         assert response.status_code == HTTPStatus.CONFLICT
         assert (me.json()["role"], me.json()["is_active"]) == ("admin", True)
@@ -214,7 +236,7 @@ class TestAdmin:
         await create_user(session, settings, role=Role.ADMIN)
 
         response = await client.patch(
-            f"/users/{admin.id}", json={"role": "user"}, headers=admin_headers
+            f"{API_PREFIX}/users/{admin.id}", json={"role": "user"}, headers=admin_headers
         )
 
         assert response.status_code == HTTPStatus.OK
@@ -224,7 +246,7 @@ class TestAdmin:
     async def test_ids_no_user_can_have_are_422(
         self, client: AsyncClient, admin_headers: dict[str, str], user_id: int
     ) -> None:
-        response = await client.get(f"/users/{user_id}", headers=admin_headers)
+        response = await client.get(f"{API_PREFIX}/users/{user_id}", headers=admin_headers)
 
         assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
 

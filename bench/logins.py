@@ -1,0 +1,75 @@
+"""Measure one worker's memory under a burst of 100 concurrent logins.
+
+A default project (SQLite, auth) is served by uvicorn, one worker, with production's Argon2id
+cost (64 MiB, t=3). One account is registered, then 100 logins are sent at once; the worker's
+peak resident memory (VmHWM) is read from /proc. Run with the default PASSWORD_HASH_CONCURRENCY
+and with it raised to uvicorn's thread count (40, as if unbounded), to show what the bound buys.
+Not a test: run ``python bench/logins.py``.
+"""
+
+import asyncio
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from cli import console_script, run
+from stack import serve
+
+BURST = 100
+EMAIL, PASSWORD = "burst@example.com", "burst-password-1"
+
+
+def peak_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise SystemExit("no VmHWM in /proc")
+
+
+async def burst(base: str) -> tuple[float, dict[int, int]]:
+    async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+        registered = await client.post(
+            "/api/v1/auth/register", json={"email": EMAIL, "password": PASSWORD}
+        )
+        assert registered.status_code == 201, registered.text  # noqa: S101
+        form = {"username": EMAIL, "password": PASSWORD}
+        start = time.perf_counter()
+        responses = await asyncio.gather(
+            *(client.post("/api/v1/auth/login", data=form) for _ in range(BURST))
+        )
+        statuses: dict[int, int] = {}
+        for response in responses:
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+        return time.perf_counter() - start, statuses
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as temporary:
+        root = Path(temporary)
+        run([console_script(), "new", "burst-api", "--no-git", "-o", root])
+        project = root / "burst-api"
+        for concurrency in ("2", "40"):
+            (project / "burst_api.db").unlink(missing_ok=True)
+            run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=project)
+            env = {
+                "ENVIRONMENT": "test",
+                "LOG_LEVEL": "WARNING",
+                "RATE_LIMIT_LOGIN": "",
+                "RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT": "",
+                "PASSWORD_HASH_CONCURRENCY": concurrency,
+            }
+            with serve(project, env, root / "server.log", with_pid=True) as (url, pid):
+                base = url.removesuffix("/health/live")
+                idle = peak_mib(pid)
+                seconds, statuses = asyncio.run(burst(base))
+                peak = peak_mib(pid)
+            print(
+                f"PASSWORD_HASH_CONCURRENCY={concurrency:>2}: {BURST} logins in {seconds:.1f} s "
+                f"{statuses}, peak RSS {peak:.0f} MiB (before the burst {idle:.0f} MiB)"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+"""Benchmark the rendered app's middleware stack against a bare FastAPI hello.
+
+Both are served the same way (uvicorn, one worker, on 127.0.0.1, access lines off) and loaded
+with wrk (Debian's package), interleaved round by round in one run; the medians are compared.
+The rendered app (SQLite, auth, default answers) serves GET /health/live with every piece on:
+request ids, one access record per request (text lines, to a file), security headers, gzip,
+Prometheus metrics and a default rate limit per client, counted in memory, too high to refuse.
+Not a test: run ``python bench/stack.py [--rounds N] [--seconds S]``. Target (issue 9): the
+stack costs at most a quarter of bare FastAPI's throughput.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from cli import console_script, run
+
+BARE = """from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/health/live")
+async def live() -> dict[str, str]:
+    return {"status": "ok"}
+"""
+STACK_ENV = {
+    "ENVIRONMENT": "test",
+    "LOG_FORMAT": "text",
+    "ACCESS_LOG": "true",
+    "SECURITY_HEADERS": "true",
+    "SERVED_OVER_HTTPS": "true",
+    "METRICS_ENABLED": "true",
+    "GZIP_MINIMUM_SIZE": "1000",
+    "RATE_LIMIT_ENABLED": "true",
+    "RATE_LIMIT_DEFAULT": "1000000000/minute",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serve(
+    app_dir: Path, env: dict[str, str], log: Path, *, with_pid: bool = False
+) -> Iterator[Any]:
+    """Serve `app_dir` on a free port; yield the health URL (and the process id with_pid)."""
+    port = free_port()
+    uvicorn = Path(sys.executable).parent / "uvicorn"
+    command = [str(uvicorn), "app.main:app", "--port", str(port), "--no-access-log"]
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command, cwd=app_dir, env={**os.environ, **env}, stdout=output, stderr=output
+        )
+        url = f"http://127.0.0.1:{port}/health/live"
+        try:
+            for _ in range(200):
+                try:
+                    if httpx.get(url, timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.05)
+            else:
+                raise SystemExit(f"{app_dir} did not start:\n{log.read_text()}")
+            yield (url, process.pid) if with_pid else url
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def wrk(url: str, seconds: int) -> float:
+    output = run(["wrk", "-t1", "-c32", f"-d{seconds}s", url])
+    match = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if match is None or "Non-2xx" in output:
+        raise SystemExit(f"wrk did not get clean answers:\n{output}")
+    return float(match.group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=int, default=5)
+    arguments = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("needs wrk: apt-get install wrk")
+    with tempfile.TemporaryDirectory() as temporary:
+        root = Path(temporary)
+        run([console_script(), "new", "bench-api", "--no-git", "-o", root])
+        project = root / "bench-api"
+        run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=project)
+        bare = root / "bare"
+        (bare / "app").mkdir(parents=True)
+        (bare / "app" / "__init__.py").write_text("")
+        (bare / "app" / "main.py").write_text(BARE)
+        results: dict[str, list[float]] = {"bare FastAPI hello": [], "rendered app, full stack": []}
+        for _ in range(arguments.rounds):
+            with serve(bare, {}, root / "bare.log") as url:
+                results["bare FastAPI hello"].append(wrk(url, arguments.seconds))
+            with serve(project, STACK_ENV, root / "stack.log") as url:
+                headers = httpx.get(url).headers
+                wanted = {"x-request-id", "x-frame-options", "content-security-policy"}
+                if not wanted <= set(headers):
+                    raise SystemExit(f"the stack is not on: {dict(headers)}")
+                results["rendered app, full stack"].append(wrk(url, arguments.seconds))
+    medians = {label: statistics.median(values) for label, values in results.items()}
+    for label, values in results.items():
+        rounds = " ".join(f"{value:.0f}" for value in values)
+        print(f"{label:28} median {medians[label]:8.0f} req/s   rounds: {rounds}")
+    bare_rps, stack_rps = medians.values()
+    print(f"full stack / bare: {stack_rps / bare_rps:.2f} (target: at least 0.75)")
+
+
+if __name__ == "__main__":
+    main()

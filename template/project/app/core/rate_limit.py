@@ -1,0 +1,93 @@
+"""Rate limits with the `limits` library: fixed windows, counted in memory or in Redis.
+
+In memory, each process counts for itself, so N workers allow N times the limit; with
+RATE_LIMIT_STORAGE_URL=redis://HOST:PORT/DB every worker and host shares one count.
+"""
+
+import ipaddress
+import math
+import time
+from collections.abc import Sequence
+from functools import lru_cache
+
+from limits import RateLimitItem, parse
+from limits.aio.storage import Storage
+from limits.aio.strategies import FixedWindowRateLimiter
+from limits.storage import storage_from_string
+from starlette.types import Scope
+
+from app.core.errors import TooManyRequests
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=32)
+def _item(rate: str) -> RateLimitItem:
+    return parse(rate)
+
+
+class RateLimiter:
+    """Counts hits per (name, key) against rates in the `limits` notation; "" never limits."""
+
+    def __init__(self, storage_url: str, *, enabled: bool = True) -> None:
+        self.enabled = enabled
+        storage = storage_from_string(
+            f"async+{storage_url}",
+            **({"implementation": "redispy"} if storage_url.startswith("redis") else {}),
+        )
+        assert isinstance(storage, Storage)  # noqa: S101 (the async+ scheme makes it one)
+        self.storage = storage
+        self._limiter = FixedWindowRateLimiter(self.storage)
+
+    def limits(self, rate: str) -> bool:
+        return self.enabled and bool(rate)
+
+    async def hit(self, rate: str, name: str, key: str) -> None:
+        """Count one hit; raise TooManyRequests when it is over the rate."""
+        if self.limits(rate) and not await self._limiter.hit(_item(rate), name, key):
+            raise await self._too_many(rate, name, key)
+
+    async def check(self, rate: str, name: str, key: str) -> None:
+        """Raise TooManyRequests when the rate is already used up, without counting a hit."""
+        if self.limits(rate) and not await self._limiter.test(_item(rate), name, key):
+            raise await self._too_many(rate, name, key)
+
+    async def _too_many(self, rate: str, name: str, key: str) -> TooManyRequests:
+        stats = await self._limiter.get_window_stats(_item(rate), name, key)
+        return TooManyRequests(retry_after=max(1, math.ceil(stats.reset_time - time.time())))
+
+    async def reset(self) -> None:
+        await self.storage.reset()
+
+
+def trusted_networks(entries: Sequence[str]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+
+
+def _trusted(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def client_address(scope: Scope, trusted: tuple[Network, ...]) -> str:
+    """The client's address: the peer's, unless the peer is a trusted proxy.
+
+    Behind trusted proxies, X-Forwarded-For is read from the right (the nearest hop) and the
+    first address no trusted proxy holds is the client: whatever a client writes further left
+    is its own claim and is not believed.
+    """
+    client = scope.get("client")
+    peer = str(client[0]) if client else "unknown"
+    if not trusted or not _trusted(peer, trusted):
+        return peer
+    forwarded: list[str] = [
+        value.decode("latin-1") for name, value in scope["headers"] if name == b"x-forwarded-for"
+    ]
+    hops = [hop.strip() for value in forwarded for hop in value.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop, trusted):
+            return hop
+    return hops[0] if hops else peer

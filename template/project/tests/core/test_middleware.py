@@ -1,0 +1,250 @@
+"""The middleware stack of create_app: request ids, access records, security headers,
+compression, metrics, the default rate limit, and the client address behind proxies."""
+
+import gzip
+import json
+import logging
+from collections.abc import AsyncIterator, Callable
+from http import HTTPStatus
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+
+from app.core.config import API_CONTENT_SECURITY_POLICY, Settings
+from app.core.logging import JsonFormatter, configure_logging
+from app.core.rate_limit import client_address, trusted_networks
+from app.main import create_app
+
+MakeApp = Callable[..., FastAPI]
+
+
+@pytest.fixture
+def make_app(settings: Settings) -> MakeApp:
+    def make(**changes: Any) -> FastAPI:
+        return create_app(settings.model_copy(update=changes))
+
+    return make
+
+
+def _client(app: FastAPI) -> AsyncClient:
+    transport = ASGITransport(app=app, raise_app_exceptions=False)
+    return AsyncClient(transport=transport, base_url="http://test")
+
+
+@pytest.fixture
+async def limited(make_app: MakeApp) -> AsyncIterator[AsyncClient]:
+    async with _client(make_app(rate_limit_enabled=True, rate_limit_default="2/minute")) as client:
+        yield client
+
+
+class TestRequestIds:
+    async def test_a_request_without_one_gets_a_fresh_id(self, client: AsyncClient) -> None:
+        first = await client.get("/health/live")
+        second = await client.get("/health/live")
+
+        assert len(first.headers["X-Request-ID"]) == 32
+        assert first.headers["X-Request-ID"] != second.headers["X-Request-ID"]
+
+    async def test_a_well_formed_id_is_kept(self, client: AsyncClient) -> None:
+        response = await client.get("/health/live", headers={"X-Request-ID": "lb-1234.abc"})
+
+        assert response.headers["X-Request-ID"] == "lb-1234.abc"
+
+    @pytest.mark.parametrize("incoming", ["a b", "x" * 129, "<script>"])
+    async def test_a_malformed_id_is_replaced(self, client: AsyncClient, incoming: str) -> None:
+        response = await client.get("/health/live", headers={"X-Request-ID": incoming})
+
+        assert response.headers["X-Request-ID"] != incoming
+        assert len(response.headers["X-Request-ID"]) == 32
+
+
+class TestAccessLog:
+    async def test_one_record_per_request_with_the_route_template(
+        self, client: AsyncClient, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        with caplog.at_level(logging.INFO, logger="app.access"):
+            response = await client.get("/health/live", headers={"X-Request-ID": "req-1"})
+            await client.get("/no/such/page")
+
+        first, second = [r for r in caplog.records if r.name == "app.access"]
+        fields = {key: first.__dict__[key] for key in ("method", "path", "status", "request_id")}
+        assert fields == {
+            "method": "GET",
+            "path": "/health/live",
+            "status": response.status_code,
+            "request_id": "req-1",
+        }
+        assert first.__dict__["duration_ms"] >= 0
+        assert (second.__dict__["path"], second.__dict__["status"]) == ("unmatched", 404)
+
+    def test_json_lines_carry_the_fields_log_shippers_read(self) -> None:
+        record = logging.LogRecord("app.access", logging.INFO, __file__, 1, "GET /x", (), None)
+        record.__dict__.update(
+            request_id="r", method="GET", path="/x", status=200, duration_ms=1.5, user_id=None
+        )
+
+        line = json.loads(JsonFormatter().format(record))
+
+        assert {"request_id", "method", "path", "status", "duration_ms"} <= set(line)
+        assert (line["message"], line["level"], line["status"]) == ("GET /x", "INFO", 200)
+
+    def test_uvicorn_does_not_repeat_the_access_line(self, settings: Settings) -> None:
+        configure_logging("INFO", "json")
+        try:
+            uvicorn_access = logging.getLogger("uvicorn.access")
+            assert not uvicorn_access.isEnabledFor(logging.INFO)
+            assert not uvicorn_access.propagate
+        finally:
+            configure_logging(settings.log_level, settings.log_format)
+
+    async def test_switched_off_nothing_is_logged(
+        self, make_app: MakeApp, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        app = make_app(access_log=False)
+        caplog.set_level(logging.INFO)  # create_app reconfigured logging; listen again
+        logging.getLogger().addHandler(caplog.handler)
+        async with _client(app) as client:
+            await client.get("/health/live")
+
+        assert [r for r in caplog.records if r.name == "app.access"] == []
+
+
+class TestSecurityHeaders:
+    async def test_every_response_carries_them(self, client: AsyncClient) -> None:
+        for response in (await client.get("/health/live"), await client.get("/nowhere")):
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert response.headers["X-Frame-Options"] == "DENY"
+            assert response.headers["Referrer-Policy"] == "no-referrer"
+            assert response.headers["Content-Security-Policy"] == API_CONTENT_SECURITY_POLICY
+            assert "Strict-Transport-Security" not in response.headers
+
+    @pytest.mark.parametrize("page", ["/docs", "/redoc"])
+    async def test_the_docs_pages_get_a_policy_that_lets_them_load(
+        self, client: AsyncClient, page: str
+    ) -> None:
+        response = await client.get(page)
+
+        assert response.status_code == HTTPStatus.OK
+        policy = response.headers["Content-Security-Policy"]
+        assert "https://cdn.jsdelivr.net" in policy
+        assert "'unsafe-inline'" in policy
+
+    async def test_hsts_only_when_served_over_https(self, make_app: MakeApp) -> None:
+        async with _client(make_app(served_over_https=True, hsts_max_age_seconds=60)) as client:
+            response = await client.get("/health/live")
+
+        assert response.headers["Strict-Transport-Security"] == "max-age=60; includeSubDomains"
+
+    async def test_each_is_configurable(self, make_app: MakeApp) -> None:
+        app = make_app(frame_options="SAMEORIGIN", referrer_policy="", content_security_policy="")
+        async with _client(app) as client:
+            response = await client.get("/health/live")
+        async with _client(make_app(security_headers=False)) as client:
+            bare = await client.get("/health/live")
+
+        assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+        assert "Referrer-Policy" not in response.headers
+        assert "Content-Security-Policy" not in response.headers
+        assert "X-Content-Type-Options" not in bare.headers
+
+
+class TestCompression:
+    async def test_large_responses_are_gzipped(self, client: AsyncClient) -> None:
+        response = await client.get("/openapi.json", headers={"Accept-Encoding": "gzip"})
+
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert response.json()["openapi"]  # httpx decompressed it
+
+    async def test_small_responses_are_not(self, client: AsyncClient) -> None:
+        response = await client.get("/health/live", headers={"Accept-Encoding": "gzip"})
+
+        assert "Content-Encoding" not in response.headers
+
+    async def test_switched_off(self, make_app: MakeApp) -> None:
+        async with _client(make_app(gzip_minimum_size=0)) as client:
+            response = await client.get("/openapi.json", headers={"Accept-Encoding": "gzip"})
+
+        assert "Content-Encoding" not in response.headers
+        assert gzip.compress(response.content)  # plain JSON came back
+
+
+class TestMetrics:
+    async def test_requests_are_counted_by_route_template(self, make_app: MakeApp) -> None:
+        async with _client(make_app()) as client:
+            await client.get("/health/live")
+            await client.get("/health/live")
+            await client.get("/no/such/page/12345")
+            response = await client.get("/metrics")
+
+        text = response.text
+        assert response.status_code == HTTPStatus.OK
+        assert 'http_requests_total{method="GET",route="/health/live",status="200"} 2.0' in text
+        assert 'route="unmatched",status="404"} 1.0' in text
+        assert "12345" not in text
+        assert "http_request_duration_seconds_bucket" in text
+
+    async def test_settings_turn_them_off(self, make_app: MakeApp) -> None:
+        async with _client(make_app(metrics_enabled=False)) as client:
+            response = await client.get("/metrics")
+
+        assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+class TestDefaultRateLimit:
+    async def test_is_off_unless_configured(self, client: AsyncClient) -> None:
+        for _ in range(5):
+            assert (await client.get("/health/live")).status_code == HTTPStatus.OK
+
+    async def test_refuses_with_429_retry_after_and_the_error_shape(
+        self, limited: AsyncClient
+    ) -> None:
+        statuses = [(await limited.get("/health/live")).status_code for _ in range(2)]
+        refused = await limited.get("/health/live")
+
+        assert statuses == [HTTPStatus.OK, HTTPStatus.OK]
+        assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS
+        assert refused.json()["error"]["code"] == "rate_limited"
+        assert 1 <= int(refused.headers["Retry-After"]) <= 60
+        assert refused.headers["X-Content-Type-Options"] == "nosniff"
+        assert "X-Request-ID" in refused.headers
+
+    async def test_counts_each_client_apart(self, make_app: MakeApp) -> None:
+        app = make_app(
+            rate_limit_enabled=True, rate_limit_default="1/minute", trusted_proxies=["127.0.0.1"]
+        )
+        async with _client(app) as client:
+            first = await client.get("/health/live", headers={"X-Forwarded-For": "203.0.113.1"})
+            other = await client.get("/health/live", headers={"X-Forwarded-For": "203.0.113.2"})
+            again = await client.get("/health/live", headers={"X-Forwarded-For": "203.0.113.1"})
+
+        assert [first.status_code, other.status_code] == [HTTPStatus.OK, HTTPStatus.OK]
+        assert again.status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
+class TestClientAddress:
+    @staticmethod
+    def scope(peer: str, forwarded: str | None = None) -> dict[str, Any]:
+        headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded else []
+        return {"client": (peer, 1234), "headers": headers}
+
+    def test_is_the_peer_without_trusted_proxies(self) -> None:
+        scope = self.scope("198.51.100.7", "203.0.113.1")
+
+        assert client_address(scope, trusted_networks([])) == "198.51.100.7"
+
+    def test_an_untrusted_peer_cannot_claim_another_address(self) -> None:
+        scope = self.scope("198.51.100.7", "203.0.113.1")
+
+        assert client_address(scope, trusted_networks(["10.0.0.0/8"])) == "198.51.100.7"
+
+    def test_behind_trusted_proxies_is_the_first_untrusted_hop_from_the_right(self) -> None:
+        trusted = trusted_networks(["10.0.0.0/8"])
+        scope = self.scope("10.0.0.2", "1.2.3.4, 203.0.113.9, 10.0.0.1")
+
+        assert client_address(scope, trusted) == "203.0.113.9"
+        assert client_address(self.scope("10.0.0.2", "10.0.0.3"), trusted) == "10.0.0.3"
+        assert client_address(self.scope("10.0.0.2"), trusted) == "10.0.0.2"
+        assert client_address(self.scope("10.0.0.2", "junk"), trusted) == "junk"
+        assert client_address({"headers": []}, trusted) == "unknown"

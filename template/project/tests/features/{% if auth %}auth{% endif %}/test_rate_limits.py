@@ -1,0 +1,135 @@
+"""Login, registration and refresh are limited per client address; failed logins per account.
+Responses that carry tokens are never stored; password hashes run a bounded number at once."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from http import HTTPStatus
+from typing import Any
+
+import pytest
+from httpx import ASGITransport, AsyncClient, Response
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from app.core import security
+from app.core.config import API_PREFIX, Settings
+from app.core.db import Database
+from app.features.users.models import User
+from app.main import create_app
+from tests.factories import DEFAULT_PASSWORD
+
+LOGIN = f"{API_PREFIX}/auth/login"
+
+
+@pytest.fixture
+async def limited(
+    settings: Settings, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[AsyncClient]:
+    changes = {
+        "rate_limit_enabled": True,
+        "rate_limit_login": "4/minute",
+        "rate_limit_login_failures_per_account": "2/minute",
+        "rate_limit_register": "1/minute",
+        "rate_limit_refresh": "1/minute",
+        "trusted_proxies": ["127.0.0.1"],
+    }
+    app = create_app(settings.model_copy(update=changes), Database(engine, sessionmaker))
+    transport = ASGITransport(app=app, raise_app_exceptions=False)
+    async with AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
+
+
+async def _login(client: AsyncClient, email: str, password: str, source: str) -> Response:
+    return await client.post(
+        LOGIN,
+        data={"username": email, "password": password},
+        headers={"X-Forwarded-For": source},
+    )
+
+
+def _assert_refused(response: Response) -> None:
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS, response.text
+    assert response.json()["error"]["code"] == "rate_limited"
+    assert int(response.headers["Retry-After"]) >= 1
+
+
+async def test_failed_logins_lock_the_account_from_any_address(
+    limited: AsyncClient, user: User
+) -> None:
+    failures = [await _login(limited, user.email, "wrong", f"203.0.113.{n}") for n in (1, 2)]
+    locked = await _login(limited, user.email, DEFAULT_PASSWORD, "203.0.113.3")
+    other = await _login(limited, "someone@example.com", "wrong", "203.0.113.4")
+
+    assert [r.status_code for r in failures] == [HTTPStatus.UNAUTHORIZED] * 2
+    _assert_refused(locked)
+    assert other.status_code == HTTPStatus.UNAUTHORIZED
+
+
+async def test_successful_logins_do_not_count_against_the_account(
+    limited: AsyncClient, user: User
+) -> None:
+    responses = [await _login(limited, user.email, DEFAULT_PASSWORD, "203.0.113.1")] * 1
+    responses += [
+        await _login(limited, user.email, DEFAULT_PASSWORD, f"203.0.113.{n}") for n in (2, 3)
+    ]
+
+    assert [r.status_code for r in responses] == [HTTPStatus.OK] * 3
+
+
+async def test_logins_are_limited_per_address(limited: AsyncClient, user: User) -> None:
+    responses = [
+        await _login(limited, f"nobody{n}@example.com", "x", "198.51.100.1") for n in range(4)
+    ]
+    refused = await _login(limited, user.email, DEFAULT_PASSWORD, "198.51.100.1")
+    elsewhere = await _login(limited, user.email, DEFAULT_PASSWORD, "198.51.100.2")
+
+    assert {r.status_code for r in responses} == {HTTPStatus.UNAUTHORIZED}
+    _assert_refused(refused)
+    assert elsewhere.status_code == HTTPStatus.OK
+
+
+async def test_registrations_and_refreshes_are_limited_per_address(limited: AsyncClient) -> None:
+    body = {"email": "new@example.com", "password": "long enough"}
+    url = f"{API_PREFIX}/auth"
+    first = await limited.post(f"{url}/register", json=body)
+    second = await limited.post(f"{url}/register", json={**body, "email": "new2@example.com"})
+    refreshes = [await limited.post(f"{url}/refresh", json={"refresh_token": "x"}) for _ in "ab"]
+
+    assert first.status_code == HTTPStatus.CREATED
+    _assert_refused(second)
+    assert refreshes[0].status_code == HTTPStatus.UNAUTHORIZED
+    _assert_refused(refreshes[1])
+
+
+async def test_token_responses_are_never_stored(client: AsyncClient, user: User) -> None:
+    login = await client.post(LOGIN, data={"username": user.email, "password": DEFAULT_PASSWORD})
+    refresh = await client.post(
+        f"{API_PREFIX}/auth/refresh", json={"refresh_token": login.json()["refresh_token"]}
+    )
+
+    assert login.status_code == refresh.status_code == HTTPStatus.OK
+    assert login.headers["Cache-Control"] == refresh.headers["Cache-Control"] == "no-store"
+
+
+async def test_password_hashes_run_a_bounded_number_at_once(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    running = peak = 0
+
+    class SlowHasher:
+        def hash(self, password: str) -> str:
+            nonlocal running, peak
+            running += 1
+            peak = max(peak, running)
+            asyncio.run(asyncio.sleep(0.02))  # in a worker thread: its own loop
+            running -= 1
+            return password
+
+    monkeypatch.setattr(security, "_hasher_for", lambda _: SlowHasher())
+    bounded = settings.model_copy(update={"password_hash_concurrency": 2})
+
+    results: list[Any] = await asyncio.gather(
+        *(security.hash_password(str(n), bounded) for n in range(8))
+    )
+
+    assert results == [str(n) for n in range(8)]
+    assert peak == 2
