@@ -229,7 +229,7 @@ def add_feature(
         changes, names = plan_add_feature(
             existing, FeatureRequest(name=name, fields=fields or [], public=public)
         )
-        _carry_out(changes, existing.root, dry_run)
+        _carry_out(changes, existing.root, dry_run, f"add-feature {names.plural}")
         if not dry_run:
             _show_next(f"Added {names.plural} at /{names.url}.", ["alembic upgrade head", "pytest"])
 
@@ -253,16 +253,60 @@ def remove_feature(
 
         existing = ExistingProject.locate(project or Path.cwd())
         changes, names, notes = plan_remove_feature(existing, name, force=force)
-        _carry_out(changes, existing.root, dry_run, notes)
+        _carry_out(changes, existing.root, dry_run, f"remove-feature {names.plural}", notes)
         if not dry_run:
             _show_next(f"Removed {names.plural}.", ["pytest"])
 
 
-def _carry_out(changes: "Changes", root: Path, dry_run: bool, notes: Sequence[str] = ()) -> None:
+@app.command()
+def update(project: ProjectOption = None, dry_run: DryRunOption = False) -> None:
+    """Bring the project and its features up to this fastapi-gen's template, keeping your edits.
+
+    The project must be a git repository with nothing uncommitted. The update is one commit;
+    when your edits and the template's overlap, the files are left in conflict for you to
+    resolve, then `git add` them and `git cherry-pick --continue` (or `--abort` to give up).
+    """
+    with user_errors():
+        from generator.update import update_project
+
+        result = update_project(project or Path.cwd(), dry_run=dry_run)
+    if result.up_to_date:
+        typer.echo(f"Already up to date with fastapi-gen {result.new_version}.")
+        return
+    verbs = {"A": "create", "M": "update", "D": "delete"}
+    changed = [
+        f"{verbs.get(status[:1], 'update')} {path}"
+        for status, _, path in (line.partition("\t") for line in result.changed)
+    ]
+    _show_changes(changed, dry_run)
+    if dry_run:
+        return
+    if result.conflicts:
+        for path in result.conflicts:
+            typer.echo(f"  conflict {path}")
+        with user_errors():
+            from generator.errors import OperationFailed
+
+            raise OperationFailed(
+                f"The update to fastapi-gen {result.new_version} conflicts with your edits in "
+                f"{len(result.conflicts)} file(s); resolve them, git add them and run "
+                "git cherry-pick --continue (or --abort)."
+            )
+    _show_next(
+        f"Updated from fastapi-gen {result.old_version} to {result.new_version}.",
+        ["alembic upgrade head", "pytest"],
+    )
+
+
+def _carry_out(
+    changes: "Changes", root: Path, dry_run: bool, what: str, notes: Sequence[str] = ()
+) -> None:
     """Write the changes unless it is a dry run, then list them (never before they are done)."""
+    from generator.pristine import apply_and_record
+
     planned = [*changes.describe(root), *notes]
     if not dry_run:
-        changes.apply(root)
+        apply_and_record(changes, root, what)
     _show_changes(planned, dry_run)
 
 

@@ -6,6 +6,7 @@ Cheap to import (no Copier): `add-feature` and `remove-feature` start from here.
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator.errors import BrokenProject, InvalidInput
 from generator.files import read_text
@@ -40,8 +41,8 @@ def find_project_root(start: Path) -> Path:
     )
 
 
-def _read_answers(root: Path) -> tuple[bool, Database, str]:
-    """The answers add-feature depends on, checked for their types."""
+def read_answers(root: Path) -> dict[str, Any]:
+    """Every answer the project was rendered with, as Copier recorded them."""
     import yaml
 
     path = root / ANSWERS_FILE
@@ -55,6 +56,12 @@ def _read_answers(root: Path) -> tuple[bool, Database, str]:
         ) from None
     if not isinstance(answers, dict):
         raise BrokenProject(f"{ANSWERS_FILE} does not hold the project's answers.")
+    return answers
+
+
+def _read_answers(root: Path) -> tuple[bool, Database, str]:
+    """The answers add-feature depends on, checked for their types."""
+    answers = read_answers(root)
     auth, database = answers.get("auth"), answers.get("database")
     if not isinstance(auth, bool):
         raise BrokenProject(f"{ANSWERS_FILE}: 'auth' must be true or false, not {auth!r}.")

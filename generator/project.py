@@ -5,7 +5,6 @@ import os
 import re
 import secrets
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -17,22 +16,13 @@ import plumbum
 from copier.errors import CopierAnswersInterrupt, CopierError, InteractiveSessionError
 
 import generator
+from generator import pristine
 from generator.errors import InvalidInput, OperationFailed
+from generator.git import find_git, git_defaults, run_git
 from generator.interrupts import done, held
 from generator.names import ProjectName, parse_project_name
-from generator.spec import ANSWERS_FILE, CreatedProject, Database, ProjectSpec
+from generator.spec import ANSWERS_FILE, VERSION_KEY, CreatedProject, Database, ProjectSpec
 from generator.template import template_root, template_source
-
-_GIT_DEFAULTS = {
-    "user.name": "fastapi-gen",
-    "user.email": "fastapi-gen@localhost",
-    "init.defaultbranch": "main",
-}
-"""Supplied to git only for the keys the user has not configured (git lower-cases key names)."""
-_GIT_DEFAULTS_PATTERN = r"^(user\.(name|email)|init\.defaultbranch)$"
-
-_GIT_REPOSITORY_ENV = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY")
-"""Set inside git hooks and ``git rebase -x``; they would point our git at another repository."""
 
 
 def create_project(spec: ProjectSpec) -> CreatedProject:
@@ -47,7 +37,7 @@ def create_project(spec: ProjectSpec) -> CreatedProject:
     output = _check_output(spec.output)
     target = output / name.distribution
     _check_target(target)
-    git = _find_git() if spec.git else None
+    git = find_git() if spec.git else None
     if spec.interactive and not _has_terminal():
         raise InvalidInput("--interactive needs a terminal; give the answers as options instead.")
 
@@ -110,13 +100,6 @@ def _check_target(target: Path) -> None:
         raise InvalidInput(f"Cannot create {target}: {error.strerror}.") from None
 
 
-def _find_git() -> str:
-    git = shutil.which("git")
-    if git is None:
-        raise OperationFailed("git is not installed or not on PATH; install it or pass --no-git.")
-    return git
-
-
 def _has_terminal() -> bool:
     """Copier's prompts need a real terminal on both ends."""
     return sys.stdin.isatty() and sys.stdout.isatty()
@@ -133,13 +116,20 @@ def _render(staging: Path, spec: ProjectSpec, name: ProjectName) -> Mapping[str,
         data["auth"] = spec.auth
     if spec.api_prefix is not None:
         data["api_prefix"] = spec.api_prefix
+    return render_answers(staging, data, interactive=spec.interactive)
+
+
+def render_answers(
+    staging: Path, data: Mapping[str, Any], *, interactive: bool = False
+) -> Mapping[str, Any]:
+    """Render the installed template with these answers; `update` renders with recorded ones."""
     try:
         with template_source() as source, _copier_without_git():
             worker = copier.run_copy(
                 src_path=str(source),
                 dst_path=staging,
-                data=data,
-                defaults=not spec.interactive,
+                data=dict(data),
+                defaults=not interactive,
                 quiet=True,
                 unsafe=False,
                 cleanup_on_error=False,  # the staging directory is ours to remove
@@ -164,14 +154,19 @@ def _render(staging: Path, spec: ProjectSpec, name: ProjectName) -> Mapping[str,
 
 
 def _record_template(answers_file: Path) -> None:
-    """Name the installed template as the project's source, not the snapshot rendered from.
+    """Name the installed template as the project's source, not the snapshot rendered from,
+    and the generator version that rendered it.
 
     A checkout renders from a temporary copy of its working tree; the answers should point at
     something that still exists afterwards.
     """
     text = answers_file.read_text(encoding="utf-8")
     source = f"_src_path: {json.dumps(str(template_root()))}"
-    answers_file.write_text(re.sub(r"(?m)^_src_path: .*$", source, text), encoding="utf-8")
+    text = re.sub(r"(?m)^_src_path: .*$", source, text)
+    # The generator's own version, which `update` compares with the installed one.
+    version = json.dumps(generator.__version__)
+    text = re.sub(r"(?m)^(_src_path: .*)$", rf"\1\n{VERSION_KEY}: {version}", text)
+    answers_file.write_text(text, encoding="utf-8")
 
 
 @contextmanager
@@ -193,38 +188,20 @@ def _one_line(exc: BaseException) -> str:
 
 def _commit(git: str, repo: Path) -> str:
     """Make the project a repository with one commit holding every rendered file."""
-    configured = _git(git, repo, "config", "--get-regexp", _GIT_DEFAULTS_PATTERN, check=False)
-    keys = {line.split(" ", 1)[0].lower() for line in configured.splitlines()}
-    defaults = [f"{key}={value}" for key, value in _GIT_DEFAULTS.items() if key not in keys]
+    defaults = git_defaults(git, repo, ceiling=True)
     _git(git, repo, "init", "--quiet", config=defaults)
     _git(git, repo, "add", "--all")
-    message = f"Initial commit from fastapi-gen {generator.__version__}"
+    message = f"{pristine.FIRST_SUBJECT} {generator.__version__}"
     # --no-verify: hooks from the user's init.templateDir have no say over generated files.
     _git(git, repo, "commit", "--quiet", "--no-verify", "--message", message, config=defaults)
-    return _git(git, repo, "rev-parse", "HEAD")
+    commit = _git(git, repo, "rev-parse", "HEAD")
+    # The first commit is exactly what the template rendered: the first pristine record.
+    pristine.advance(git, repo, commit, expected=None)
+    return commit
 
 
 def _git(
     git: str, repo: Path, command: str, *args: str, config: Sequence[str] = (), check: bool = True
 ) -> str:
-    """Run one git command in ``repo``, which is, or is about to be, a repository of its own."""
-    env = {key: value for key, value in os.environ.items() if key not in _GIT_REPOSITORY_ENV}
-    # Before `git init`, stop git from finding an enclosing repository whose local settings
-    # would not apply to the new one.
-    env["GIT_CEILING_DIRECTORIES"] = str(repo.parent)
-    options = [option for setting in config for option in ("-c", setting)]
-    try:
-        result = subprocess.run(
-            [git, *options, command, *args],
-            cwd=repo,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError as exc:
-        raise OperationFailed(f"Could not run git: {exc.strerror}.") from exc
-    if check and result.returncode != 0:
-        detail = (result.stderr.strip().splitlines() or [f"exit status {result.returncode}"])[-1]
-        raise OperationFailed(f"git {command} failed: {detail}")
-    return result.stdout.strip()
+    """Git in a directory about to be a repository of its own: never an enclosing one."""
+    return run_git(git, repo, command, *args, config=config, check=check, ceiling=True)

@@ -8,6 +8,8 @@ from generator.names import ProjectName
 
 ANSWERS_FILE = ".copier-answers.yml"
 """Written into every rendered project (``_answers_file`` in copier.yml); marks a project root."""
+VERSION_KEY = "_fastapi_gen_version"
+"""The answers file's record of the generator that rendered the project, for `update`."""
 
 SETUP_COMMANDS = (
     "python -m venv .venv && . .venv/bin/activate",
