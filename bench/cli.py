@@ -7,6 +7,7 @@ extra does). Not a test: run ``python bench/cli.py [--repeat N]``.
 """
 
 import argparse
+import os
 import re
 import shutil
 import statistics
@@ -29,10 +30,17 @@ class Timing:
         return statistics.median(self.seconds)
 
 
-def run(command: Sequence[str | Path], cwd: Path | None = None) -> str:
-    """Run a command that must succeed; its output explains a failure."""
+def run(
+    command: Sequence[str | Path], cwd: Path | None = None, env: dict[str, str] | None = None
+) -> str:
+    """Run a command that must succeed, `env` on top of ours; its output explains a failure."""
     result = subprocess.run(
-        [str(part) for part in command], cwd=cwd, capture_output=True, text=True, check=False
+        [str(part) for part in command],
+        cwd=cwd,
+        env={**os.environ, **env} if env else None,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         sys.exit(f"{' '.join(map(str, command))} failed:\n{result.stdout}{result.stderr}")

@@ -4,9 +4,12 @@ A default project (SQLite, auth) is served by uvicorn, one worker, with producti
 cost (64 MiB, t=3). One account is registered, then 100 logins are sent at once; the worker's
 peak resident memory (VmHWM) is read from /proc. Run with the default PASSWORD_HASH_CONCURRENCY
 and with it raised to uvicorn's thread count (40, as if unbounded), to show what the bound buys.
-Not a test: run ``python bench/logins.py``.
+Not a test: run ``python bench/logins.py [--postgres-url URL]``; with a PostgreSQL server's
+URL (as FASTAPI_GEN_TEST_POSTGRES_URL gives) the project is a PostgreSQL one, whose logins do
+not queue on SQLite's write lock, so the hashes really run side by side.
 """
 
+import argparse
 import asyncio
 import sys
 import tempfile
@@ -45,15 +48,36 @@ async def burst(base: str) -> tuple[float, dict[int, int]]:
         return time.perf_counter() - start, statuses
 
 
+async def fresh_database(admin_url: str) -> str:
+    import asyncpg  # type: ignore[import-not-found,unused-ignore]
+
+    connection = await asyncpg.connect(admin_url)
+    try:
+        await connection.execute('DROP DATABASE IF EXISTS "burst_api" WITH (FORCE)')
+        await connection.execute('CREATE DATABASE "burst_api"')
+    finally:
+        await connection.close()
+    base, _, _ = admin_url.rpartition("/")
+    return base.replace("postgresql://", "postgresql+asyncpg://", 1) + "/burst_api"
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres-url", help="a PostgreSQL maintenance URL")
+    arguments = parser.parse_args()
+    database = ["--database", "postgresql"] if arguments.postgres_url else []
     with tempfile.TemporaryDirectory() as temporary:
         root = Path(temporary)
-        run([console_script(), "new", "burst-api", "--no-git", "-o", root])
+        run([console_script(), "new", "burst-api", "--no-git", "-o", root, *database])
         project = root / "burst-api"
         for concurrency in ("2", "40"):
+            db: dict[str, str] = {}
+            if arguments.postgres_url:
+                db["DATABASE_URL"] = asyncio.run(fresh_database(arguments.postgres_url))
             (project / "burst_api.db").unlink(missing_ok=True)
-            run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=project)
+            run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=project, env=db)
             env = {
+                **db,
                 "ENVIRONMENT": "test",
                 "LOG_LEVEL": "WARNING",
                 "RATE_LIMIT_LOGIN": "",
