@@ -329,7 +329,11 @@ class FieldView:
 
     def read_line(self, imports: Imports) -> str:
         self.add_type_imports(imports)
-        return f"{INDENT}{self.name}: {self.python_type}{' | None' if self.optional else ''}"
+        kind = self.python_type
+        if self.spec.type is FieldType.DECIMAL:  # as text, in the form clients send it
+            imports.add("app.core.bounds", "DecimalText")
+            kind = "DecimalText"
+        return f"{INDENT}{self.name}: {kind}{' | None' if self.optional else ''}"
 
     def filter_line(self, imports: Imports) -> str:
         """A filter compares with the column, so it takes only what the column can hold."""

@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
+    PlainSerializer,
     Strict,
     StrictBool,
 )
@@ -71,6 +72,10 @@ UtcDatetime = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidato
 
 def _fixed_point(value: Decimal) -> str:
     return format(value, "f")
+
+
+DecimalText = Annotated[Decimal, PlainSerializer(_fixed_point, return_type=str)]
+"""A decimal as the API returns it: fixed-point text (`0.0000001`, never `1E-7`)."""
 
 
 @dataclass(frozen=True)
