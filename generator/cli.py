@@ -231,7 +231,10 @@ def add_feature(
         )
         _carry_out(changes, existing.root, dry_run, f"add-feature {names.plural}")
         if not dry_run:
-            _show_next(f"Added {names.plural} at /{names.url}.", ["alembic upgrade head", "pytest"])
+            _show_next(
+                f"Added {names.plural} at {existing.api_prefix}/{names.url}.",
+                ["alembic upgrade head", "pytest"],
+            )
 
 
 @app.command("remove-feature")

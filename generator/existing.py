@@ -72,7 +72,8 @@ def _read_answers(root: Path) -> tuple[bool, Database, str]:
     api_prefix = answers.get("api_prefix", "")
     if not isinstance(api_prefix, str) or not API_PREFIX.fullmatch(api_prefix):
         raise BrokenProject(
-            f"{ANSWERS_FILE}: 'api_prefix' must be empty or a path like /api/v1, not {api_prefix!r}."
+            f"{ANSWERS_FILE}: 'api_prefix' must be empty or a path like /api/v1, "
+            f"not {api_prefix!r}."
         )
     return auth, Database(database), api_prefix
 

@@ -47,7 +47,7 @@ def test_add_feature_lists_the_files_it_created(root: Path) -> None:
     result = invoke("add-feature", "orders", *ORDER_FIELDS)
     assert result.exit_code == 0, result.output
     assert change_lines(result.stdout, "create") == ORDER_FILES
-    assert "Added orders at /orders." in result.stdout
+    assert "Added orders at /api/v1/orders." in result.stdout
     assert "alembic upgrade head" in result.stdout
     assert result.stderr == ""
     for path in ORDER_FILES:
@@ -58,7 +58,7 @@ def test_add_feature_from_a_subdirectory(root: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.chdir(root / "app" / "features")
     result = invoke("add-feature", "order-items", "quantity:int")
     assert result.exit_code == 0, result.output
-    assert "Added order_items at /order-items." in result.stdout
+    assert "Added order_items at /api/v1/order-items." in result.stdout
     assert (root / "app/features/order_items/router.py").is_file()
 
 

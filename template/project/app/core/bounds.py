@@ -122,10 +122,14 @@ class Digits:
 
 
 def _strict_json(value: dict[str, Any]) -> dict[str, Any]:
+    """What the JSON column can store and give back as sent: no NaN, NUL or lone surrogate."""
     try:
-        json.dumps(value, allow_nan=False)
-    except ValueError:
-        raise ValueError("NaN and Infinity are not JSON numbers") from None
+        text = json.dumps(value, allow_nan=False, ensure_ascii=False)
+        text.encode("utf-8")
+    except ValueError:  # UnicodeEncodeError is one
+        raise ValueError("NaN, Infinity and unpaired surrogates are not JSON text") from None
+    if "\x00" in text or "\\u0000" in text:
+        raise ValueError("a NUL character cannot be stored")
     return value
 
 
