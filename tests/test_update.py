@@ -68,12 +68,17 @@ def make(template: Path, where: Path, *, features: bool = True) -> Path:
     assert code == 0, out + err
     project = where / "shop"
     if features:
-        for feature in FEATURES:
-            code, out, err = cli(template, "add-feature", *feature, cwd=project)
-            assert code == 0, out + err
-        git(project, "add", "--all")
-        git(project, "commit", "--quiet", "--message", "Add the features")
+        add_features(template, project)
     return project
+
+
+def add_features(template: Path, project: Path) -> None:
+    """Add FEATURES with `template` and commit them."""
+    for feature in FEATURES:
+        code, out, err = cli(template, "add-feature", *feature, cwd=project)
+        assert code == 0, out + err
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--message", "Add the features")
 
 
 def files(root: Path) -> dict[str, bytes]:
@@ -319,10 +324,7 @@ def test_a_project_made_before_records_were_kept_is_rebuilt_from_its_history(
         if not line.startswith("_fastapi_gen_version:")
     ))  # fmt: skip
     git(project, "commit", "--quiet", "--amend", "--all", "--no-edit")
-    for feature in FEATURES:
-        assert cli(a, "add-feature", *feature, cwd=project)[0] == 0
-    git(project, "add", "--all")
-    git(project, "commit", "--quiet", "--message", "Add the features")
+    add_features(a, project)
     service = project / "app/features/customers/service.py"
     service.write_text(service.read_text() + "# our own words\n")
     git(project, "commit", "--quiet", "--all", "--message", "Our edit")
