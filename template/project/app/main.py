@@ -3,7 +3,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware import Middleware
 
@@ -11,7 +11,6 @@ from app import features
 from app.core import health
 from app.core.config import API_PREFIX, Settings, get_settings
 from app.core.db import Database
-from app.core.dependencies import reject_unknown_query_parameters
 from app.core.errors import TooManyRequests, Unprocessable, error_responses, register_error_handlers
 from app.core.logging import configure_logging
 from app.core.metrics import Metrics, metrics_endpoint
@@ -19,9 +18,28 @@ from app.core.middleware import (
     GzipWhenAcceptedMiddleware,
     RateLimitMiddleware,
     RequestContextMiddleware,
-    SecurityHeadersMiddleware,
+    SecurityHeaders,
 )
 from app.core.rate_limit import RateLimiter, trusted_networks
+from app.core.routing import add_routes
+
+
+def security_headers(settings: Settings) -> SecurityHeaders | None:
+    if not settings.security_headers:
+        return None
+    headers = [
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", settings.frame_options),
+        ("Referrer-Policy", settings.referrer_policy),
+    ]
+    if settings.served_over_https:
+        hsts = f"max-age={settings.hsts_max_age_seconds}; includeSubDomains"
+        headers.append(("Strict-Transport-Security", hsts))
+    return SecurityHeaders(
+        headers,
+        content_security_policy=settings.content_security_policy,
+        docs_content_security_policy=settings.docs_content_security_policy,
+    )
 
 
 def middleware(
@@ -29,32 +47,22 @@ def middleware(
 ) -> list[Middleware]:
     """The whole stack, outermost first; each layer sees what the layers below it answer.
 
-    1. Request context: the request id, the access record and the metrics see every response,
-       including a 429 or a 500, and time all of it.
-    2. Security headers: on every response, errors and refusals included.
-    3. CORS: answers preflights itself, and marks the responses below.
-    4. Compression: gzips what the app answers, after the headers are decided.
-    5. The default rate limit: refuses before any route work is done. The stricter limits of
-       login, registration and refresh are dependencies of those routes.
+    1. Request context: the request id, the security headers, the access record and the
+       metrics see every response, refusals and its own last-resort 500 included, and time
+       all of it.
+    2. CORS: answers preflights itself, and marks the responses below.
+    3. Compression: gzips what the app answers, after the headers are decided.
+    4. The default rate limit: refuses before any route work is done, probes and scrapes
+       excepted. The stricter limits of login, registration and refresh are dependencies of
+       those routes.
     """
-    stack = [Middleware(RequestContextMiddleware, access_log=settings.access_log, metrics=metrics)]
-    if settings.security_headers:
-        headers = [
-            ("X-Content-Type-Options", "nosniff"),
-            ("X-Frame-Options", settings.frame_options),
-            ("Referrer-Policy", settings.referrer_policy),
-        ]
-        if settings.served_over_https:
-            hsts = f"max-age={settings.hsts_max_age_seconds}; includeSubDomains"
-            headers.append(("Strict-Transport-Security", hsts))
-        stack.append(
-            Middleware(
-                SecurityHeadersMiddleware,
-                headers=headers,
-                content_security_policy=settings.content_security_policy,
-                docs_content_security_policy=settings.docs_content_security_policy,
-            )
-        )
+    context = Middleware(
+        RequestContextMiddleware,
+        access_log=settings.access_log,
+        metrics=metrics,
+        security_headers=security_headers(settings),
+    )
+    stack = [context]
     if settings.cors_origins:
         stack.append(
             Middleware(
@@ -76,6 +84,7 @@ def middleware(
                 limiter=limiter,
                 rate=settings.rate_limit_default,
                 trusted=trusted,
+                exempt=frozenset({*health.PATHS, "/metrics"}),
             )
         )
     return stack
@@ -99,7 +108,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         middleware=middleware(settings, limiter, metrics),
         # Every route can refuse its input, or a client over its rate, in the one error shape.
         responses=error_responses(Unprocessable, TooManyRequests),
-        dependencies=[Depends(reject_unknown_query_parameters)],
     )
     app.state.settings = settings
     app.state.database = database
@@ -107,11 +115,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.trusted_proxies = trusted_networks(settings.trusted_proxies)
     app.state.metrics = metrics
     register_error_handlers(app)
-    app.include_router(health.router)
+    add_routes(app, health.router)
     if metrics is not None:
         app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     for router in features.routers():
-        app.include_router(router, prefix=API_PREFIX)
+        add_routes(app, router, prefix=API_PREFIX)
     return app
 
 

@@ -7,6 +7,7 @@ one JSON object per line for log shippers; the default text format is for people
 
 import json
 import logging.config
+import time
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,8 +23,10 @@ class RequestContext:
 
 
 REQUEST: ContextVar[RequestContext | None] = ContextVar("request", default=None)
-# Fields the access log passes with `extra=`, written as keys of their own in JSON.
+# The access record's own fields, written as keys of their own in JSON.
 ACCESS_FIELDS = ("method", "path", "status", "duration_ms", "user_id")
+access_logger = logging.getLogger("app.access")
+ACCESS_MESSAGE = "%s %s %d %.2fms user=%s"
 
 
 _make_record = logging.getLogRecordFactory()
@@ -35,6 +38,41 @@ def _record_with_request_id(*args: Any, **kwargs: Any) -> logging.LogRecord:
     context = REQUEST.get()
     record.request_id = context.request_id if context else "-"
     return record
+
+
+def log_access(
+    method: str, path: str, status: int, duration_ms: float, user_id: int | None
+) -> None:
+    """The access record of one request, made for the cost of one record.
+
+    `Logger.info` would also walk the stack to find its caller and check each `extra` key:
+    work on every request that an access record, which has no source line, does not need.
+    """
+    if access_logger.isEnabledFor(logging.INFO):
+        arguments = (method, path, status, duration_ms, "-" if user_id is None else user_id)
+        record = logging.getLogRecordFactory()(
+            access_logger.name, logging.INFO, "", 0, ACCESS_MESSAGE, arguments, None
+        )
+        record.__dict__.update(
+            method=method, path=path, status=status, duration_ms=duration_ms, user_id=user_id
+        )
+        access_logger.handle(record)
+
+
+class TextFormatter(logging.Formatter):
+    """Lines for people; the date and time are formatted once a second, not once a line."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)-8s %(name)s [%(request_id)s]: %(message)s")
+        self._second = (-1, "")  # one tuple, so that threads never see half an update
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        second, text = self._second
+        if int(record.created) != second:
+            second = int(record.created)
+            text = time.strftime("%Y-%m-%d %H:%M:%S", self.converter(second))
+            self._second = (second, text)
+        return f"{text},{int(record.msecs):03d}"
 
 
 class JsonFormatter(logging.Formatter):
@@ -61,9 +99,7 @@ def configure_logging(level: str, log_format: str = "text") -> None:
             "version": 1,
             "disable_existing_loggers": False,
             "formatters": {
-                "text": {
-                    "format": "%(asctime)s %(levelname)-8s %(name)s [%(request_id)s]: %(message)s"
-                },
+                "text": {"()": TextFormatter},
                 "json": {"()": JsonFormatter},
             },
             "handlers": {

@@ -41,11 +41,19 @@ class Metrics:
             buckets=BUCKETS,
             registry=self.registry,
         )
+        # The labelled children, looked up once per label set rather than on every request:
+        # as bounded as the label set itself (route templates x methods x statuses).
+        self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        labels = (method, route, str(status))
-        self.requests.labels(*labels).inc()
-        self.latency.labels(*labels).observe(seconds)
+        children = self._children.get((method, route, status))
+        if children is None:
+            labels = (method, route, str(status))
+            children = (self.requests.labels(*labels), self.latency.labels(*labels))
+            self._children[method, route, status] = children
+        count, latency = children
+        count.inc()
+        latency.observe(seconds)
 
     def exposition(self) -> bytes:
         if os.environ.get(MULTIPROCESS_DIR):

@@ -18,6 +18,8 @@ from app.core.rate_limit import client_address, trusted_networks
 from app.main import create_app
 
 MakeApp = Callable[..., FastAPI]
+# A route every project has that the default rate limit applies to (probes are exempt).
+LIMITED = "/openapi.json"
 
 
 @pytest.fixture
@@ -35,8 +37,10 @@ def _client(app: FastAPI) -> AsyncClient:
 
 @pytest.fixture
 async def limited(make_app: MakeApp) -> AsyncIterator[AsyncClient]:
-    async with _client(make_app(rate_limit_enabled=True, rate_limit_default="2/minute")) as client:
+    app = make_app(rate_limit_enabled=True, rate_limit_default="2/minute")
+    async with _client(app) as client:
         yield client
+    await app.state.database.dispose()  # the readiness probe connected to it
 
 
 class TestRequestIds:
@@ -78,6 +82,15 @@ class TestAccessLog:
         }
         assert first.__dict__["duration_ms"] >= 0
         assert (second.__dict__["path"], second.__dict__["status"]) == ("unmatched", 404)
+
+    async def test_plain_routes_are_named_by_their_path(
+        self, client: AsyncClient, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        with caplog.at_level(logging.INFO, logger="app.access"):
+            await client.get("/openapi.json")
+
+        [record] = [r for r in caplog.records if r.name == "app.access"]
+        assert (record.__dict__["path"], record.__dict__["status"]) == ("/openapi.json", 200)
 
     def test_json_lines_carry_the_fields_log_shippers_read(self) -> None:
         record = logging.LogRecord("app.access", logging.INFO, __file__, 1, "GET /x", (), None)
@@ -195,13 +208,13 @@ class TestMetrics:
 class TestDefaultRateLimit:
     async def test_is_off_unless_configured(self, client: AsyncClient) -> None:
         for _ in range(5):
-            assert (await client.get("/health/live")).status_code == HTTPStatus.OK
+            assert (await client.get(LIMITED)).status_code == HTTPStatus.OK
 
     async def test_refuses_with_429_retry_after_and_the_error_shape(
         self, limited: AsyncClient
     ) -> None:
-        statuses = [(await limited.get("/health/live")).status_code for _ in range(2)]
-        refused = await limited.get("/health/live")
+        statuses = [(await limited.get(LIMITED)).status_code for _ in range(2)]
+        refused = await limited.get(LIMITED)
 
         assert statuses == [HTTPStatus.OK, HTTPStatus.OK]
         assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS
@@ -210,14 +223,20 @@ class TestDefaultRateLimit:
         assert refused.headers["X-Content-Type-Options"] == "nosniff"
         assert "X-Request-ID" in refused.headers
 
+    async def test_never_refuses_probes_or_scrapes(self, limited: AsyncClient) -> None:
+        for path in ("/health/live", "/health/ready", "/metrics"):
+            statuses = {(await limited.get(path)).status_code for _ in range(3)}
+
+            assert statuses == {HTTPStatus.OK}, path
+
     async def test_counts_each_client_apart(self, make_app: MakeApp) -> None:
         app = make_app(
             rate_limit_enabled=True, rate_limit_default="1/minute", trusted_proxies=["127.0.0.1"]
         )
         async with _client(app) as client:
-            first = await client.get("/health/live", headers={"X-Forwarded-For": "203.0.113.1"})
-            other = await client.get("/health/live", headers={"X-Forwarded-For": "203.0.113.2"})
-            again = await client.get("/health/live", headers={"X-Forwarded-For": "203.0.113.1"})
+            first = await client.get(LIMITED, headers={"X-Forwarded-For": "203.0.113.1"})
+            other = await client.get(LIMITED, headers={"X-Forwarded-For": "203.0.113.2"})
+            again = await client.get(LIMITED, headers={"X-Forwarded-For": "203.0.113.1"})
 
         assert [first.status_code, other.status_code] == [HTTPStatus.OK, HTTPStatus.OK]
         assert again.status_code == HTTPStatus.TOO_MANY_REQUESTS

@@ -5,12 +5,13 @@ from fastapi import APIRouter, Form, Request, Response
 
 from app.core.dependencies import SessionDep, SettingsDep
 from app.core.errors import Conflict, Forbidden, Unauthorized, error_responses
+from app.core.routing import StrictQueryRoute
 from app.features.auth import service
 from app.features.auth.dependencies import rate_limited
 from app.features.auth.schemas import LoginForm, RefreshRequest, TokenPair
 from app.features.users.schemas import UserCreate, UserRead
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(prefix="/auth", tags=["auth"], route_class=StrictQueryRoute)
 # Responses that carry tokens must not be kept by browsers or proxies.
 NO_STORE = {"Cache-Control": "no-store"}
 

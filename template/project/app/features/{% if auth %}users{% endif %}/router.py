@@ -6,12 +6,15 @@ from app.core.bounds import PathId
 from app.core.dependencies import SessionDep, SettingsDep
 from app.core.errors import Conflict, NotFound, error_responses
 from app.core.pagination import Page, PageParamsDep
+from app.core.routing import StrictQueryRoute
 from app.features.auth import service as auth_service
 from app.features.auth.dependencies import AUTH_ERRORS, AdminUser, CurrentUser
 from app.features.users import service
 from app.features.users.schemas import PasswordChange, UserAdminUpdate, UserRead, UserUpdate
 
-router = APIRouter(prefix="/users", tags=["users"], responses=AUTH_ERRORS)
+router = APIRouter(
+    prefix="/users", tags=["users"], responses=AUTH_ERRORS, route_class=StrictQueryRoute
+)
 
 
 @router.get("/me")
