@@ -18,17 +18,10 @@ from pathlib import Path
 
 import httpx
 from cli import console_script, run
-from stack import serve
+from serving import fresh_database, resident_mib, serve
 
 BURST = 100
 EMAIL, PASSWORD = "burst@example.com", "burst-password-1"
-
-
-def peak_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise SystemExit("no VmHWM in /proc")
 
 
 async def burst(base: str) -> tuple[float, dict[int, int]]:
@@ -48,19 +41,6 @@ async def burst(base: str) -> tuple[float, dict[int, int]]:
         return time.perf_counter() - start, statuses
 
 
-async def fresh_database(admin_url: str) -> str:
-    import asyncpg  # type: ignore[import-not-found,unused-ignore]
-
-    connection = await asyncpg.connect(admin_url)
-    try:
-        await connection.execute('DROP DATABASE IF EXISTS "burst_api" WITH (FORCE)')
-        await connection.execute('CREATE DATABASE "burst_api"')
-    finally:
-        await connection.close()
-    base, _, _ = admin_url.rpartition("/")
-    return base.replace("postgresql://", "postgresql+asyncpg://", 1) + "/burst_api"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres-url", help="a PostgreSQL maintenance URL")
@@ -73,7 +53,9 @@ def main() -> None:
         for concurrency in ("2", "40"):
             db: dict[str, str] = {}
             if arguments.postgres_url:
-                db["DATABASE_URL"] = asyncio.run(fresh_database(arguments.postgres_url))
+                db["DATABASE_URL"] = asyncio.run(
+                    fresh_database(arguments.postgres_url, "burst_api")
+                )
             (project / "burst_api.db").unlink(missing_ok=True)
             run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=project, env=db)
             env = {
@@ -86,9 +68,9 @@ def main() -> None:
             }
             with serve(project, env, root / "server.log", with_pid=True) as (url, pid):
                 base = url.removesuffix("/health/live")
-                idle = peak_mib(pid)
+                idle = resident_mib(pid, "VmHWM")
                 seconds, statuses = asyncio.run(burst(base))
-                peak = peak_mib(pid)
+                peak = resident_mib(pid, "VmHWM")
             print(
                 f"PASSWORD_HASH_CONCURRENCY={concurrency:>2}: {BURST} logins in {seconds:.1f} s "
                 f"{statuses}, peak RSS {peak:.0f} MiB (before the burst {idle:.0f} MiB)"

@@ -10,22 +10,15 @@ stack costs at most a quarter of bare FastAPI's throughput.
 """
 
 import argparse
-import os
-import re
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import httpx
 from cli import console_script, run
+from serving import serve, wrk
 
 BARE = """from fastapi import FastAPI
 
@@ -47,49 +40,6 @@ STACK_ENV = {
     "RATE_LIMIT_ENABLED": "true",
     "RATE_LIMIT_DEFAULT": "1000000000/minute",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@contextmanager
-def serve(
-    app_dir: Path, env: dict[str, str], log: Path, *, with_pid: bool = False
-) -> Iterator[Any]:
-    """Serve `app_dir` on a free port; yield the health URL (and the process id with_pid)."""
-    port = free_port()
-    uvicorn = Path(sys.executable).parent / "uvicorn"
-    command = [str(uvicorn), "app.main:app", "--port", str(port), "--no-access-log"]
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            command, cwd=app_dir, env={**os.environ, **env}, stdout=output, stderr=output
-        )
-        url = f"http://127.0.0.1:{port}/health/live"
-        try:
-            for _ in range(200):
-                try:
-                    if httpx.get(url, timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.05)
-            else:
-                raise SystemExit(f"{app_dir} did not start:\n{log.read_text()}")
-            yield (url, process.pid) if with_pid else url
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
-
-
-def wrk(url: str, seconds: int) -> float:
-    output = run(["wrk", "-t1", "-c32", f"-d{seconds}s", url])
-    match = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    if match is None or "Non-2xx" in output:
-        raise SystemExit(f"wrk did not get clean answers:\n{output}")
-    return float(match.group(1))
 
 
 def main() -> None:
