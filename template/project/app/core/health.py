@@ -1,14 +1,13 @@
 """Liveness and readiness probes for orchestrators and load balancers."""
 
 import logging
-from http import HTTPStatus
 
 from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from app.core.db import Database
-from app.core.errors import AppError, error_responses
+from app.core.errors import DatabaseUnavailable, error_responses
 from app.core.routing import StrictQueryRoute
 
 logger = logging.getLogger(__name__)
@@ -21,11 +20,6 @@ class HealthStatus(BaseModel):
 
 
 LIVE = HealthStatus(status="ok").model_dump_json().encode()
-
-
-class DatabaseUnavailable(AppError):
-    status_code = HTTPStatus.SERVICE_UNAVAILABLE
-    code = "database_unavailable"
 
 
 @router.get("/live", response_model=HealthStatus)
