@@ -17,6 +17,7 @@ import pytest
 from generator import lock as lock_module
 from generator.lock import LOCK_VARIABLE
 from tests.test_cli import assert_one_line_error, git, invoke
+from tests.test_update import README_LINE, cli, templates
 
 pytestmark = pytest.mark.usefixtures("git_config")
 
@@ -196,3 +197,24 @@ def test_an_interrupt_while_locking_stops_uv_and_leaves_nothing(
     assert list(output.iterdir()) == []  # neither the project nor its staging directory
     with pytest.raises(ProcessLookupError):
         os.kill(uv_pid, 0)
+
+
+def test_update_merges_the_template_and_leaves_the_lock_alone(
+    tools: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    fake_uv(tools, WRITES_A_LOCK)
+    old, new = request.getfixturevalue(templates.__name__)
+    code, out, err = cli(old, "new", "shop", cwd=tmp_path)
+    assert code == 0, out + err
+    project = tmp_path / "shop"
+    locked = (project / "uv.lock").read_text()
+
+    code, out, err = cli(new, "update", cwd=project)
+
+    assert code == 0, out + err
+    assert README_LINE in (project / "README.md").read_text()
+    assert (project / "uv.lock").read_text() == locked
+    assert git(project, "status", "--porcelain") == ""
+    subjects = git(project, "log", "--format=%s").splitlines()
+    assert subjects[0].startswith("Update to fastapi-gen")
+    assert subjects[1] == "Lock the dependencies with uv"
