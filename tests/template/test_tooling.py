@@ -153,8 +153,10 @@ def test_the_tests_read_test_database_url_from_dotenv(uv_project: UvProject) -> 
 def test_pre_commit_guards_commits_after_add_feature(uv_project: UvProject) -> None:
     uv_project.run(str(BIN / "fastapi-gen"), "add-feature", "orders", "title:str:120",
                    "total:decimal:10:2", "customer:ref:users:optional")  # fmt: skip
+    uv_project.run("git", "add", "--all")  # pre-commit checks the files git knows
+    every_file = uv_project.run("uv", "run", "pre-commit", "run", "--all-files").stdout
+    assert re.search(r"ruff format\.+Passed", every_file), every_file
     uv_project.run("uv", "run", "pre-commit", "install")
-    uv_project.run("git", "add", "--all")
     # The hook, from a shell where nothing but git and the system's Python is on PATH.
     plain = {**uv_project.env, "PATH": "/usr/local/bin:/usr/bin:/bin"}
     hook = subprocess.run(
