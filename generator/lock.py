@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from generator.errors import InvalidInput, OperationFailed
+from generator.interrupts import held
 from generator.spec import LockOutcome
 
 LOCK_FILE = "uv.lock"
@@ -78,34 +79,51 @@ def write_lock(uv: str | None, project: Path, lock: bool | None) -> LockOutcome:
         # An unreachable index should fail in a second, not after uv's default three retries.
         environment.setdefault("UV_HTTP_RETRIES", "1")
         try:
-            result = subprocess.run(
+            process = subprocess.Popen(
                 [uv, "lock", "--python", sys.executable],
                 cwd=scratch,
                 env=environment,
                 stdin=subprocess.DEVNULL,
-                capture_output=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
                 text=True,
                 errors="replace",
-                timeout=TIMEOUT_SECONDS,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            return LockOutcome(
-                written=False, reason=f"uv lock took longer than {TIMEOUT_SECONDS} s"
             )
         except OSError as error:
             return LockOutcome(written=False, reason=f"uv could not run ({error.strerror})")
+        with process:  # its pipes are closed however this ends
+            try:
+                _, stderr = process.communicate(timeout=TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                return LockOutcome(
+                    written=False, reason=f"uv lock took longer than {TIMEOUT_SECONDS} s"
+                )
+            finally:
+                _stop(process)
         written = Path(scratch) / LOCK_FILE
-        if result.returncode != 0 or not written.is_file():
-            return LockOutcome(written=False, reason=f"uv lock failed: {_uv_error(result)}")
+        if process.returncode != 0 or not written.is_file():
+            problem = _uv_error(stderr, process.returncode)
+            return LockOutcome(written=False, reason=f"uv lock failed: {problem}")
         shutil.copyfile(written, project / LOCK_FILE)
     return LockOutcome(written=True)
 
 
-def _uv_error(result: "subprocess.CompletedProcess[str]") -> str:
+def _stop(process: "subprocess.Popen[str]") -> None:
+    """uv is over, one way or another: killed if it still runs (a timeout, an interrupt), and
+    reaped, so that nothing of it outlives `new`. Signals wait until then.
+
+    (`subprocess.run` does not reap a child it killed on KeyboardInterrupt.)
+    """
+    with held():
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+
+
+def _uv_error(stderr: str, returncode: int) -> str:
     """uv's error in one line: its `error:` line and the innermost `cause:`."""
-    lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     errors = [line.removeprefix("error:").strip() for line in lines if line.startswith("error:")]
     causes = [line.removeprefix("cause:").strip() for line in lines if line.startswith("cause:")]
-    message = errors[0] if errors else (lines[-1] if lines else f"exit status {result.returncode}")
+    message = errors[0] if errors else (lines[-1] if lines else f"exit status {returncode}")
     return f"{message} ({causes[-1]})" if causes else message
