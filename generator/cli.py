@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from generator.errors import GeneratorError
-from generator.spec import SETUP_COMMANDS, CreatedProject, Database, ProjectSpec
+from generator.spec import PIP_STEPS, UV_STEPS, CreatedProject, Database, ProjectSpec
 
 if TYPE_CHECKING:
     from generator.changes import Changes
@@ -23,7 +23,8 @@ app = typer.Typer(
     name="fastapi-gen",
     help="Create production-shaped FastAPI projects.",
     no_args_is_help=True,
-    add_completion=False,
+    # --install-completion / --show-completion: bash, zsh, fish and PowerShell.
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -123,6 +124,14 @@ def new(
         bool,
         typer.Option("--interactive", help="Ask the template's questions no option answered."),
     ] = False,
+    lock: Annotated[
+        bool | None,
+        typer.Option(
+            "--lock/--no-lock",
+            help="Write uv.lock with uv (it asks the package index; a failure leaves no lock, "
+            "not no project).  [default: $FASTAPI_GEN_LOCK, else lock when uv is on PATH]",
+        ),
+    ] = None,
 ) -> None:
     """Create a new FastAPI project in <output>/<name>.
 
@@ -137,6 +146,7 @@ def new(
         api_prefix=api_prefix,
         git=git,
         interactive=interactive,
+        lock=lock,
     )
     with user_errors():
         from generator.project import create_project
@@ -154,8 +164,19 @@ def _show_created(project: CreatedProject) -> None:
     console.print(f"  auth      {'on' if project.auth else 'off'}")
     if project.commit is not None:
         console.print(f"  git       initial commit {project.commit[:7]}")
+    if project.lock.written:
+        console.print("  lock      uv.lock")
+    elif project.lock.reason:
+        console.print(
+            f"  lock      [yellow]none[/]: {escape(project.lock.reason)}; "
+            "`uv sync` writes one when it can",
+            soft_wrap=True,
+        )
     console.print("\nNext steps:")
-    for command in (f"cd {shlex.quote(_relative_to_cwd(project.path))}", *SETUP_COMMANDS):
+    for command in (f"cd {shlex.quote(_relative_to_cwd(project.path))}", *UV_STEPS):
+        console.print(f"  {escape(command)}", soft_wrap=True)
+    console.print("\nWithout uv (pip 25.1 or newer reads --group):")
+    for command in PIP_STEPS:
         console.print(f"  {escape(command)}", soft_wrap=True)
 
 
@@ -209,7 +230,7 @@ def add_feature(
         ),
     ],
     fields: Annotated[
-        list[str] | None, typer.Argument(metavar="FIELD", help="The feature's fields, see below.")
+        list[str] | None, typer.Argument(metavar="FIELD", help="At least one field, see below.")
     ] = None,
     public: Annotated[
         bool,
@@ -237,9 +258,31 @@ def add_feature(
             )
 
 
+def complete_feature(ctx: typer.Context, incomplete: str) -> list[str]:
+    """The features remove-feature can take back, for shell completion: what add-feature added.
+
+    Completion must never fail loudly: outside a project, or in a broken one, it offers nothing.
+    """
+    from generator.existing import find_project_root
+    from generator.manifest import load
+
+    chosen = ctx.params.get("project")
+    try:
+        root = find_project_root(chosen if isinstance(chosen, Path) else Path.cwd())
+        features = load(root)
+    except (GeneratorError, OSError):
+        return []
+    return sorted(name for name in features if name.startswith(incomplete))
+
+
 @app.command("remove-feature")
 def remove_feature(
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The feature to remove.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME", help="The feature to remove.", autocompletion=complete_feature
+        ),
+    ],
     force: Annotated[
         bool,
         typer.Option(

@@ -20,9 +20,12 @@ from generator import pristine
 from generator.errors import InvalidInput, OperationFailed
 from generator.git import find_git, git_defaults, run_git
 from generator.interrupts import done, held
+from generator.lock import LOCK_FILE, find_uv, write_lock
 from generator.names import ProjectName, parse_project_name
 from generator.spec import ANSWERS_FILE, VERSION_KEY, CreatedProject, Database, ProjectSpec
 from generator.template import template_root, template_source
+
+LOCK_SUBJECT = "Lock the dependencies with uv"
 
 
 def create_project(spec: ProjectSpec) -> CreatedProject:
@@ -38,6 +41,7 @@ def create_project(spec: ProjectSpec) -> CreatedProject:
     target = output / name.distribution
     _check_target(target)
     git = find_git() if spec.git else None
+    uv = find_uv(spec.lock)
     if spec.interactive and not _has_terminal():
         raise InvalidInput("--interactive needs a terminal; give the answers as options instead.")
 
@@ -48,7 +52,8 @@ def create_project(spec: ProjectSpec) -> CreatedProject:
         raise OperationFailed(f"Cannot write in {output}: {exc.strerror}.") from exc
     try:
         answers = _render(staging, spec, name)
-        commit = _commit(git, staging) if git else None
+        lock = write_lock(uv, staging, spec.lock)
+        commit = _commit(git, staging, locked=lock.written) if git else None
         with held():
             try:
                 staging.rename(target)
@@ -67,6 +72,7 @@ def create_project(spec: ProjectSpec) -> CreatedProject:
         database=Database(answers["database"]),
         auth=bool(answers["auth"]),
         commit=commit,
+        lock=lock,
     )
 
 
@@ -186,17 +192,25 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
-def _commit(git: str, repo: Path) -> str:
-    """Make the project a repository with one commit holding every rendered file."""
+def _commit(git: str, repo: Path, *, locked: bool) -> str:
+    """Make the project a repository whose first commit holds every rendered file.
+
+    The lock file, when there is one, follows in a commit of its own: the first commit is
+    exactly what the template rendered (the first pristine record, which `update` compares
+    renders with), and the lock is the index's answer of the day, not the template's.
+    """
     defaults = git_defaults(git, repo, ceiling=True)
     _git(git, repo, "init", "--quiet", config=defaults)
-    _git(git, repo, "add", "--all")
+    _git(git, repo, "add", "--all", "--", ".", f":(exclude){LOCK_FILE}")
     message = f"{pristine.FIRST_SUBJECT} {generator.__version__}"
     # --no-verify: hooks from the user's init.templateDir have no say over generated files.
     _git(git, repo, "commit", "--quiet", "--no-verify", "--message", message, config=defaults)
     commit = _git(git, repo, "rev-parse", "HEAD")
-    # The first commit is exactly what the template rendered: the first pristine record.
     pristine.advance(git, repo, commit, expected=None)
+    if locked:
+        _git(git, repo, "add", "--", LOCK_FILE)
+        lock_message = ("--message", LOCK_SUBJECT)
+        _git(git, repo, "commit", "--quiet", "--no-verify", *lock_message, config=defaults)
     return commit
 
 

@@ -11,15 +11,22 @@ ANSWERS_FILE = ".copier-answers.yml"
 VERSION_KEY = "_fastapi_gen_version"
 """The answers file's record of the generator that rendered the project, for `update`."""
 
-SETUP_COMMANDS = (
-    "python -m venv .venv && . .venv/bin/activate",
-    "pip install --upgrade pip && pip install -e . --group dev",
+UV_STEPS = (
     "cp .env.example .env",
+    "uv sync",
+    "uv run pytest",
+    "uv run alembic upgrade head",
+    "uv run uvicorn app.main:app --reload",
+)
+"""A new project's first commands with uv, as its README gives them: `new` prints these."""
+PIP_STEPS = (
+    "python3 -m venv .venv && . .venv/bin/activate",
+    "pip install --upgrade pip && pip install -e . --group dev",
     "pytest",
     "alembic upgrade head",
     "uvicorn app.main:app --reload",
 )
-"""A new project's first commands, as its README gives them (pip >= 25.1 reads ``--group``)."""
+"""The same without uv, after `cp .env.example .env` (pip >= 25.1 reads ``--group``)."""
 
 
 class Database(StrEnum):
@@ -46,6 +53,8 @@ class ProjectSpec:
     """Where the API is served, e.g. ``/api/v1``; ``""`` for the root."""
     git: bool = True
     interactive: bool = False
+    lock: bool | None = None
+    """Write ``uv.lock``: ``True`` needs uv, ``None`` locks when uv is found (see lock.py)."""
 
 
 @dataclass(frozen=True)
@@ -59,3 +68,14 @@ class CreatedProject:
     auth: bool
     commit: str | None
     """The initial commit's hash; ``None`` when created with ``--no-git``."""
+    lock: "LockOutcome"
+    """Whether ``uv.lock`` was written, and if not, why."""
+
+
+@dataclass(frozen=True)
+class LockOutcome:
+    """What became of the lock file: written, not asked for, or not possible (and why)."""
+
+    written: bool
+    reason: str = ""
+    """Why there is no lock, for the summary; empty when it was written or not wanted."""

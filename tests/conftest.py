@@ -1,8 +1,11 @@
 """Fixtures shared by the generator's own tests."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from generator.lock import LOCK_VARIABLE
 
 IDENTITY = "[user]\n\tname = Test Author\n\temail = author@example.com\n"
 
@@ -28,3 +31,14 @@ def git_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     ):
         monkeypatch.delenv(variable, raising=False)
     return config
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_lock_unless_asked() -> Iterator[None]:
+    """`new` asks the package index for a uv.lock when uv is on PATH, as it is here.
+
+    The tests that mean to lock pass --lock (or a fake uv); the rest stay offline and quick.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(LOCK_VARIABLE, "false")
+        yield

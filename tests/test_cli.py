@@ -1,5 +1,6 @@
 """The ``fastapi-gen`` command as a user meets it: output, exit codes, and what lands on disk."""
 
+import re
 import subprocess
 import tomllib
 from pathlib import Path
@@ -12,9 +13,11 @@ from typer.testing import CliRunner, Result
 import generator
 from generator import project as project_module
 from generator.cli import app
-from generator.spec import SETUP_COMMANDS
+from generator.spec import PIP_STEPS, UV_STEPS
+from tests.markdown import bash_blocks
 
 pytestmark = pytest.mark.usefixtures("git_config")
+REPO = Path(__file__).resolve().parent.parent
 
 
 def invoke(*args: str) -> Result:
@@ -168,6 +171,14 @@ def test_missing_git_binary_fails_before_writing(
     assert list(output.iterdir()) == []
 
 
+def printed_steps(stdout: str) -> tuple[list[str], list[str]]:
+    """The commands `new` printed: with uv, then without."""
+    steps = stdout.split("Next steps:\n", 1)[1]
+    with_uv, without = steps.split("\nWithout uv", 1)
+    commands = [line.strip() for line in with_uv.splitlines() if line.strip()]
+    return commands, [line.strip() for line in without.splitlines()[1:] if line.strip()]
+
+
 def test_output_option_and_the_next_steps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "projects").mkdir()
@@ -177,15 +188,25 @@ def test_output_option_and_the_next_steps(tmp_path: Path, monkeypatch: pytest.Mo
     assert result.exit_code == 0, result.output
     assert (tmp_path / "projects" / "my-api" / "app" / "main.py").is_file()
     assert str(tmp_path / "projects" / "my-api") in result.stdout
-    steps = [line.strip() for line in result.stdout.split("Next steps:")[1].splitlines()]
-    assert [step for step in steps if step] == ["cd projects/my-api", *SETUP_COMMANDS]
+    assert printed_steps(result.stdout) == (["cd projects/my-api", *UV_STEPS], list(PIP_STEPS))
 
 
-def test_next_steps_are_the_rendered_readmes(tmp_path: Path) -> None:
-    assert invoke("new", "demo", "--output", str(tmp_path), "--no-git").exit_code == 0
-    readme = (tmp_path / "demo" / "README.md").read_text()
-    for command in SETUP_COMMANDS:
-        assert command in readme
+def test_the_printed_steps_are_both_readmes_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What `new` prints, what this repository's README shows and the project's README."""
+    monkeypatch.chdir(tmp_path)
+    result = invoke("new", "myapi", "--no-git")
+    assert result.exit_code == 0, result.output
+    with_uv, without_uv = printed_steps(result.stdout)
+    generator_readme = (REPO / "README.md").read_text()
+    project_readme = (tmp_path / "myapi" / "README.md").read_text()
+
+    assert bash_blocks(generator_readme, "fastapi-gen new") == [with_uv, without_uv]
+    assert bash_blocks(project_readme, "Get started") == [with_uv[1:], without_uv]
+    assert with_uv[0] == "cd myapi"
+    # Debian and Ubuntu have no `python` command, only `python3`.
+    assert not any(re.search(r"(^|[\s;&|])python\s", step) for step in with_uv + without_uv)
 
 
 def test_answers_reach_the_project(tmp_path: Path) -> None:

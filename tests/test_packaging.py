@@ -1,5 +1,6 @@
 """The wheel as users get it: built, installed into a fresh environment, run away from the repo."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -16,9 +17,14 @@ from generator.cli import app
 REPO = Path(__file__).resolve().parent.parent
 
 
-def run(*command: str | Path, cwd: Path | None = None) -> str:
+def run(*command: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
     result = subprocess.run(
-        [str(part) for part in command], cwd=cwd, capture_output=True, text=True, check=False
+        [str(part) for part in command],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
     return result.stdout
@@ -88,3 +94,35 @@ def test_the_installed_wheel_renders_and_updates_without_the_repository(tmp_path
     run(command, "update", cwd=older)
     assert NEWER_LINE in (older / "README.md").read_text()
     assert f'_fastapi_gen_version: "{NEWER}"' in (older / ".copier-answers.yml").read_text()
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("git_config")
+def test_uv_installs_the_wheel_as_a_tool_and_uvx_runs_it(tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", wheels, REPO)
+    [wheel] = wheels.glob("fastapi_gen_scaffold-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    for dotted in (".pre-commit-config.yaml", ".dockerignore", "AGENTS.md.jinja"):
+        assert f"generator/_template/template/project/{dotted}" in names
+    bin_dir = Path(sys.executable).parent
+    env = {
+        **{key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"},
+        "UV_TOOL_DIR": str(tmp_path / "tools"),
+        "UV_TOOL_BIN_DIR": str(tmp_path / "bin"),
+        "UV_PYTHON": str(Path(sys.base_prefix) / "bin" / "python3"),
+        "UV_PYTHON_DOWNLOADS": "never",
+    }
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    run(bin_dir / "uv", "tool", "install", wheel, env=env)
+    command = tmp_path / "bin" / "fastapi-gen"
+    assert run(command, "--version", env=env) == f"fastapi-gen {wheel.name.split('-')[1]}\n"
+    run(command, "new", "installed", "--no-lock", cwd=elsewhere, env=env)
+    run(bin_dir / "uvx", "--from", wheel, "fastapi-gen", "new", "demo", cwd=elsewhere, env=env)
+
+    for project in ("installed", "demo"):
+        for rendered in ("AGENTS.md", ".pre-commit-config.yaml", "app/main.py"):
+            assert (elsewhere / project / rendered).is_file(), (project, rendered)
