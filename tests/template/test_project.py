@@ -5,7 +5,7 @@ import re
 from tests.template.conftest import AUTH_FEATURES, FEATURES, Project
 
 # The rendered project's own test suite, per variant: a drop means tests went missing.
-EXPECTED_TESTS = {True: 172, False: 101}
+EXPECTED_TESTS = {True: 173, False: 102}
 # Tool output inside a project, not rendered from the template.
 CACHES = frozenset({".git", ".ruff_cache", ".mypy_cache", ".pytest_cache", "__pycache__"})
 # Of the project's own code, with branches, as its own coverage settings measure it.

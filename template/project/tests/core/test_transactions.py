@@ -96,3 +96,33 @@ async def test_what_the_database_refuses_keeps_the_error_shape(
     # NOT NULL is not the client's to break: the app must have refused the value first.
     assert bug.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
     assert "unhandled error on POST /probe/null" in caplog.text
+
+
+async def test_reads_run_without_a_transaction_on_postgresql(
+    settings: Settings, engine: AsyncEngine
+) -> None:
+    """Each statement of a GET is its own transaction there: no BEGIN and COMMIT round trips."""
+    database = Database(engine)
+    if engine.dialect.name != "postgresql":
+        assert database.reader is database.sessionmaker  # SQLite reads cost no round trips
+        return
+    app = create_app(settings, database)
+
+    async def transaction_ids(session: AsyncSession) -> list[int]:
+        query = text("SELECT txid_current()")
+        return [int(await session.scalar(query) or 0), int(await session.scalar(query) or 0)]
+
+    @app.get("/xids")
+    async def read(session: SessionDep) -> list[int]:
+        return await transaction_ids(session)
+
+    @app.post("/xids")
+    async def write(session: SessionDep) -> list[int]:
+        return await transaction_ids(session)
+
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+        first, second = (await client.get("/xids")).json()
+        same, again = (await client.post("/xids")).json()
+
+    assert first != second
+    assert same == again
