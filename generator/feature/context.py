@@ -1,0 +1,131 @@
+"""What the feature templates are given: every decision about a feature, made once, by name.
+
+The templates in template/feature/ only place what this computes; the type-by-type answers
+come from each field's kind (generator/feature/types.py).
+"""
+
+from typing import Any
+
+from generator.existing import ExistingProject
+from generator.feature.names import FeatureNames
+from generator.feature.spec import FieldType
+from generator.feature.views import FieldView
+
+CONCURRENT_CREATES = 30
+"""Rows the generated concurrency test creates at once (with its updates and deletes, 54 writes)."""
+
+
+def build_context(
+    project: ExistingProject, names: FeatureNames, views: list[FieldView], owned: bool
+) -> dict[str, Any]:
+    refs = [view for view in views if view.is_reference]
+    scalars = [view for view in views if not view.is_reference]
+    unique = [view for view in views if view.spec.unique]
+    enums = [view for view in views if view.spec.type is FieldType.ENUM]
+    targets = {view.target.names.plural: view.target for view in refs if view.target}
+    # A user is needed to own new rows, and to check references to rows that have owners or
+    # to users (a reference to a user is to yourself, unless you are an admin).
+    check_user = any(target.owned or target.is_users for target in targets.values())
+    create_user = owned or check_user
+    signed_in = ", _: CurrentUser" if project.auth else ""
+    indexes = ([{"name": "owner_id", "unique": False}] if owned else []) + [
+        {"name": view.name, "unique": view.spec.unique and not owned}
+        for view in views
+        if view.spec.index or view.is_reference
+    ]
+    update_field = scalars[0] if scalars else refs[0]
+    auth_errors = "AUTH_ERRORS | " if project.auth and not owned else ""
+    checks = bool(unique or refs)
+    write_errors = "NotFound, Conflict, Unprocessable" if checks else "NotFound"
+    return {
+        "names": names,
+        "cls": names.class_name,
+        "var": names.singular,
+        "fields": views,
+        "scalars": scalars,
+        "refs": refs,
+        "enums": enums,
+        "enum_classes": [view.enum_class for view in enums],
+        "ref_targets": list(targets.values()),
+        "users_refs": any(target.is_users for target in targets.values()),
+        "owned_refs": any(target.owned for target in targets.values()),
+        "unique_fields": unique,
+        "unique_constraints": [["owner_id", view.name] for view in unique]
+        if owned
+        else [[view.name] for view in unique if not (view.spec.index or view.is_reference)],
+        "indexes": indexes,
+        "filterable": [view for view in views if view.filterable],
+        "sortable": [view for view in views if view.sortable],
+        "sort_keys": ["id", "created_at", "updated_at"]
+        + [view.name for view in views if view.sortable],
+        "nullable_set": "{" + ", ".join(f'"{view.name}"' for view in views if view.optional) + "}"
+        if any(view.optional for view in views)
+        else "",
+        "owned": owned,
+        "auth": project.auth,
+        "api_prefix": project.api_prefix,
+        "check_user": check_user,
+        "create_user": create_user,
+        "checks": checks,
+        "user_param": ", user: User" if project.auth else "",
+        "user_arg": ", user" if project.auth else "",
+        "reader": ", user: CurrentUser" if owned else "",
+        "writer_create": ", user: CurrentUser" if create_user else signed_in,
+        "writer_update": ", user: CurrentUser" if owned or check_user else signed_in,
+        "writer_delete": ", user: CurrentUser" if owned else signed_in,
+        "responses": {
+            "for_create": f", responses={auth_errors}error_responses(Conflict, Unprocessable)"
+            if checks
+            else (f", responses={auth_errors.removesuffix(' | ')}" if auth_errors else ""),
+            "for_read": ", responses=error_responses(NotFound)",
+            "for_update": f", responses={auth_errors}error_responses({write_errors})",
+            # 409 when rows of another feature still refer to it (their foreign key restricts)
+            "for_delete": f", responses={auth_errors}error_responses(NotFound, Conflict)",
+        },
+        # Test data
+        "samples": {n: {view.name: view.sample(n) for view in scalars} for n in (1, 2, 3)},
+        "concurrent_creates": CONCURRENT_CREATES,
+        # Values for the unique fields of the rows the concurrency test writes, one per row.
+        "unique_samples": [
+            {view.name: view.sample(n) for view in unique if not view.is_reference}
+            for n in range(4, 4 + CONCURRENT_CREATES)
+        ]
+        if any(not view.is_reference for view in unique)
+        else [],
+        "required_names": sorted(view.name for view in views if view.required),
+        "required_fields": sorted(f"body.{view.name}" for view in views if view.required),
+        "defaults": [
+            (view.name, value)
+            for view in views
+            for compared, value in [view.default_as_json()]
+            if compared
+        ],
+        "invalid_values": [(view.name, value) for view in views for value in view.invalid],
+        "invalid_filters": [
+            (view.name, value)
+            for view in views
+            if view.filterable
+            for value in view.invalid_filters
+        ],
+        "ref_names": [view.name for view in refs],
+        "update_field": update_field,
+        "non_nullable_names": [view.name for view in views if not view.optional],
+        "filter_names": [
+            view.name for view in views if view.filterable and view.distinguishes(1, 2)
+        ],
+        "sort_cases": [
+            (
+                view.name,
+                True if view.is_reference else _sorts_before(view.sample(1), view.sample(2)),
+            )
+            for view in views
+            if view.sortable and view.distinguishes(1, 2)
+        ],
+        "unique_names": [view.name for view in unique],
+    }
+
+
+def _sorts_before(first: object, second: object) -> bool:
+    if isinstance(first, str) and isinstance(second, str):
+        return first < second
+    return bool(first < second)  # type: ignore[operator]

@@ -1,0 +1,199 @@
+"""A parsed field inside its feature: the source each generated file needs for it.
+
+The type-by-type answers come from the field's kind (generator/feature/types.py); this adds
+what depends on the feature around it (its class names, whether rows have owners, the target
+of a reference) and puts the pieces into lines. Layout is ruff's job: every generated file is
+formatted with the project's own settings.
+"""
+
+from dataclasses import dataclass
+
+from generator.feature.imports import Imports
+from generator.feature.names import FeatureNames, pascal
+from generator.feature.spec import FieldSpec
+from generator.feature.types import KINDS, Kind
+
+INDENT = "    "
+
+
+@dataclass(frozen=True)
+class Target:
+    """The feature a `ref` field points to."""
+
+    names: FeatureNames
+    owned: bool
+    """Its rows have owners, so a reference must be to a row the caller can see."""
+
+    @property
+    def is_users(self) -> bool:
+        return self.names.plural == "users"
+
+    @property
+    def module(self) -> str:
+        return f"app.features.{self.names.plural}"
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """A parsed field with the code each file needs for it."""
+
+    spec: FieldSpec
+    feature: FeatureNames
+    target: Target | None = None
+    per_owner: bool = False
+    """Rows have owners, so `unique` means unique among one owner's rows."""
+
+    @property
+    def kind(self) -> Kind:
+        return KINDS[self.spec.type]
+
+    @property
+    def name(self) -> str:
+        return self.spec.column
+
+    @property
+    def enum_class(self) -> str:
+        return f"{self.feature.class_name}{pascal(self.spec.name)}"
+
+    @property
+    def enum_length(self) -> int:
+        return max(len(choice) for choice in self.spec.choices)
+
+    @property
+    def optional(self) -> bool:
+        return self.spec.optional
+
+    @property
+    def required(self) -> bool:
+        """The client must send it: not optional and no default."""
+        return not self.spec.optional and self.spec.default is None
+
+    @property
+    def filterable(self) -> bool:
+        return self.kind.query is not None
+
+    @property
+    def sortable(self) -> bool:
+        return self.kind.query is not None
+
+    @property
+    def is_reference(self) -> bool:
+        return self.kind.reference
+
+    @property
+    def python_type(self) -> str:
+        """The value's type in models and schemas."""
+        return self.kind.python(self)
+
+    @property
+    def target_table(self) -> str:
+        if self.target is None:
+            raise ValueError(f"reference without a target: {self.spec.source}")
+        return self.target.names.plural
+
+    @property
+    def ondelete(self) -> str:
+        """A referenced row cannot be deleted while required references to it exist."""
+        return "SET NULL" if self.optional else "RESTRICT"
+
+    def python_default(self, imports: Imports) -> str:
+        value, rules = self.spec.default, self.kind.default
+        if value is None or rules is None:
+            raise ValueError(f"field without a default: {self.spec.source}")
+        return rules.source(self, value, imports)
+
+    def default_as_json(self) -> tuple[bool, object]:
+        """Whether the tests compare what a row created without the field holds, and what."""
+        if self.spec.default is None:
+            return self.optional, None
+        rules = self.kind.default
+        if rules is None or rules.as_json is None:
+            return False, None
+        return True, rules.as_json(self.spec.default)
+
+    # -- model and migration ---------------------------------------------------------------------
+
+    def model_line(self, imports: Imports) -> str:
+        self.kind.type_imports(imports)
+        annotation = f"Mapped[{self.python_type}{' | None' if self.optional else ''}]"
+        arguments = self.kind.column(self, imports)
+        if self.spec.unique and not self.per_owner:  # else a (owner_id, column) constraint
+            arguments.append("unique=True")
+        if self.spec.index or self.is_reference:
+            arguments.append("index=True")
+        if self.spec.default is not None:
+            arguments.append(f"default={self.python_default(imports)}")
+        if not arguments:
+            return f"{INDENT}{self.name}: {annotation}"
+        imports.add("sqlalchemy.orm", "mapped_column")
+        return f"{INDENT}{self.name}: {annotation} = mapped_column({', '.join(arguments)})"
+
+    @property
+    def migration_type(self) -> str:
+        return self.kind.migration(self)
+
+    # -- schemas ---------------------------------------------------------------------------------
+
+    def schema_type(self, imports: Imports, *, query: bool = False) -> str:
+        """The type clients send, bounded by what the column can hold (app/core/bounds.py).
+
+        A JSON body must carry exactly the JSON type its schema names; a query string is
+        text, so its parameters are read from strings.
+        """
+        self.kind.type_imports(imports)
+        source = self.kind.query if query else self.kind.body
+        if source is None:
+            raise ValueError(f"{self.spec.type} fields have no filter: {self.spec.source}")
+        return source(self, imports)
+
+    def create_line(self, imports: Imports) -> str:
+        annotation = self.schema_type(imports)
+        if self.optional:
+            default = self.python_default(imports) if self.spec.default is not None else "None"
+            return f"{INDENT}{self.name}: {annotation} | None = {default}"
+        if self.spec.default is not None:
+            return f"{INDENT}{self.name}: {annotation} = {self.python_default(imports)}"
+        return f"{INDENT}{self.name}: {annotation}"
+
+    def update_line(self, imports: Imports) -> str:
+        return f"{INDENT}{self.name}: {self.schema_type(imports)} | None = None"
+
+    def read_line(self, imports: Imports) -> str:
+        self.kind.type_imports(imports)
+        kind = self.kind.read(self, imports)
+        return f"{INDENT}{self.name}: {kind}{' | None' if self.optional else ''}"
+
+    def filter_line(self, imports: Imports) -> str:
+        """A filter compares with the column, so it takes only what the column can hold."""
+        return f"{INDENT}{self.name}: {self.schema_type(imports, query=True)} | None = None"
+
+    # -- test values -----------------------------------------------------------------------------
+
+    def sample(self, n: int) -> object:
+        """A valid value as JSON sends it, distinct for each n and increasing with n."""
+        if self.kind.sample is None:
+            raise ValueError(f"references have no sample value: {self.spec.source}")
+        return self.kind.sample(self, n)
+
+    def distinguishes(self, first: int, second: int) -> bool:
+        """Rows built from samples `first` and `second` differ in this field."""
+        if self.is_reference:
+            # Test rows point to rows made for them, except users: both are the test's user.
+            return self.target is None or not self.target.is_users
+        return self.sample(first) != self.sample(second)
+
+    @property
+    def invalid(self) -> list[object]:
+        """Values the API must refuse with 422: wrong types, and what the column cannot hold."""
+        return self.kind.invalid(self)
+
+    @property
+    def invalid_filters(self) -> list[str]:
+        """Query-string values a filter on this field must refuse with 422."""
+        return list(self.kind.invalid_filters)
+
+    def factory_value(self, n_expression: str, imports: Imports) -> str:
+        """Source of a valid Python value for the ORM, from the sequence number `n`."""
+        if self.kind.factory is None:
+            raise ValueError(f"references are built by their own factory: {self.spec.source}")
+        return self.kind.factory(self, n_expression, imports)
