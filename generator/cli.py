@@ -211,11 +211,27 @@ def add_feature(
     fields: Annotated[
         list[str] | None, typer.Argument(metavar="FIELD", help="The feature's fields, see below.")
     ] = None,
+    read: Annotated[
+        str | None,
+        typer.Option(
+            "--read",
+            metavar="owner|user|anyone",
+            help="Who reads rows: their owner (and admins), any signed-in user, or anyone. "
+            "Default: owner.",
+        ),
+    ] = None,
+    write: Annotated[
+        str | None,
+        typer.Option(
+            "--write",
+            metavar="owner|user|admin",
+            help="Who creates, changes and deletes rows: their owner (and admins), any "
+            "signed-in user, or admins only. Default: owner.",
+        ),
+    ] = None,
     public: Annotated[
         bool,
-        typer.Option(
-            "--public", help="Rows have no owner: anyone reads them, signed-in users write them."
-        ),
+        typer.Option("--public", help="Short for --read anyone --write user."),
     ] = False,
     project: ProjectOption = None,
     dry_run: DryRunOption = False,
@@ -227,7 +243,8 @@ def add_feature(
 
         existing = ExistingProject.locate(project or Path.cwd())
         changes, names = plan_add_feature(
-            existing, FeatureRequest(name=name, fields=fields or [], public=public)
+            existing,
+            FeatureRequest(name=name, fields=fields or [], read=read, write=write, public=public),
         )
         _carry_out(changes, existing.root, dry_run, f"add-feature {names.plural}")
         if not dry_run:

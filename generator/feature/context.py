@@ -8,6 +8,7 @@ from typing import Any
 
 from generator.existing import ExistingProject
 from generator.feature.names import FeatureNames
+from generator.feature.policy import Policy
 from generator.feature.spec import FieldType
 from generator.feature.views import FieldView
 
@@ -16,8 +17,13 @@ CONCURRENT_CREATES = 30
 
 
 def build_context(
-    project: ExistingProject, names: FeatureNames, views: list[FieldView], owned: bool
+    project: ExistingProject, names: FeatureNames, views: list[FieldView], policy: Policy | None
 ) -> dict[str, Any]:
+    """`policy` is None in a project without users, where anyone reads and writes every row."""
+    owned = policy is not None and policy.owned
+    private = policy is not None and policy.private
+    guards_writes = policy is not None and policy.guards_writes
+    write = policy.write.value if policy is not None else None
     refs = [view for view in views if view.is_reference]
     scalars = [view for view in views if not view.is_reference]
     unique = [view for view in views if view.spec.unique]
@@ -27,14 +33,23 @@ def build_context(
     # to users (a reference to a user is to yourself, unless you are an admin).
     check_user = any(target.owned or target.is_users for target in targets.values())
     create_user = owned or check_user
-    signed_in = ", _: CurrentUser" if project.auth else ""
+    writer = "AdminUser" if write == "admin" else "CurrentUser"
+    signed_in = f", _: {writer}" if project.auth else ""
+    # Who reads: the owner (so the user is needed), any signed-in user, or anyone.
+    reader = ""
+    if private:
+        reader = ", user: CurrentUser"
+    elif policy is not None and policy.signed_in_reads:
+        reader = ", _: CurrentUser"
     indexes = ([{"name": "owner_id", "unique": False}] if owned else []) + [
-        {"name": view.name, "unique": view.spec.unique and not owned}
+        {"name": view.name, "unique": view.spec.unique and not private}
         for view in views
         if view.spec.index or view.is_reference
     ]
     update_field = scalars[0] if scalars else refs[0]
-    auth_errors = "AUTH_ERRORS | " if project.auth and not owned else ""
+    # Every route needs a token when reading does: the router declares the errors once.
+    router_auth = policy is not None and policy.signed_in_reads
+    auth_errors = "AUTH_ERRORS | " if project.auth and not router_auth else ""
     checks = bool(unique or refs)
     write_errors = "NotFound, Conflict, Unprocessable" if checks else "NotFound"
     return {
@@ -51,7 +66,7 @@ def build_context(
         "owned_refs": any(target.owned for target in targets.values()),
         "unique_fields": unique,
         "unique_constraints": [["owner_id", view.name] for view in unique]
-        if owned
+        if private
         else [[view.name] for view in unique if not (view.spec.index or view.is_reference)],
         "indexes": indexes,
         "filterable": [view for view in views if view.filterable],
@@ -62,6 +77,11 @@ def build_context(
         if any(view.optional for view in views)
         else "",
         "owned": owned,
+        "private": private,
+        "guards_writes": guards_writes,
+        "write": write,
+        "router_auth": router_auth,
+        "access": policy.matrix() if policy is not None else [],
         "auth": project.auth,
         "api_prefix": project.api_prefix,
         "check_user": check_user,
@@ -69,10 +89,12 @@ def build_context(
         "checks": checks,
         "user_param": ", user: User" if project.auth else "",
         "user_arg": ", user" if project.auth else "",
-        "reader": ", user: CurrentUser" if owned else "",
-        "writer_create": ", user: CurrentUser" if create_user else signed_in,
-        "writer_update": ", user: CurrentUser" if owned or check_user else signed_in,
-        "writer_delete": ", user: CurrentUser" if owned else signed_in,
+        "reader": reader,
+        "writer_create": f", user: {writer}" if create_user else signed_in,
+        "writer_update": f", user: {writer}"
+        if private or guards_writes or check_user
+        else signed_in,
+        "writer_delete": f", user: {writer}" if private or guards_writes else signed_in,
         "responses": {
             "for_create": f", responses={auth_errors}error_responses(Conflict, Unprocessable)"
             if checks

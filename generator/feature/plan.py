@@ -12,6 +12,7 @@ from generator.feature import reserved
 from generator.feature.context import build_context
 from generator.feature.fields import parse_fields
 from generator.feature.names import FeatureNames, feature_names, parse_feature_name, target_names
+from generator.feature.policy import resolve_policy
 from generator.feature.render import check_database_names, check_line_lengths, render_files
 from generator.feature.spec import FieldSpec, FieldType
 from generator.feature.views import FieldView, Target
@@ -23,7 +24,10 @@ from generator.migrations import next_revision_id, read_revisions, single_head
 class FeatureRequest:
     name: str
     fields: list[str]
+    read: str | None = None
+    write: str | None = None
     public: bool = False
+    """The name of `--read anyone --write user`."""
 
 
 def _target(
@@ -48,7 +52,7 @@ def _target(
             f"Invalid field '{field.source}': there is no feature '{field.target}' to refer to"
             + (f" (features: {', '.join(sorted(records))})." if records else "; add it first.")
         )
-    return Target(names=names, owned=record.owned)
+    return Target(names=names, owned=record.access[0] == "owner")
 
 
 def _existing_models(project: ExistingProject) -> tuple[set[str], set[str]]:
@@ -105,13 +109,14 @@ def plan_add_feature(
     if not request.fields:
         raise InvalidInput("Give the feature at least one field, e.g. 'title:str:120'.")
     specs = parse_fields(request.fields)
-    owned = project.auth and not request.public
+    policy = resolve_policy(request.read, request.write, public=request.public, auth=project.auth)
+    private = policy is not None and policy.private
     views = [
         FieldView(
             spec,
             names,
             _target(project, records, spec) if spec.type is FieldType.REF else None,
-            per_owner=owned,
+            per_owner=private,
         )
         for spec in specs
     ]
@@ -119,7 +124,7 @@ def plan_add_feature(
     revisions = read_revisions(project.root / VERSIONS_DIR)
     revision = next_revision_id(revisions)
     migration = VERSIONS_DIR / f"{revision}_{names.plural}.py"
-    context = build_context(project, names, views, owned)
+    context = build_context(project, names, views, policy)
     context.update(revision=revision, down_revision=single_head(revisions))
 
     from generator.formatting import format_python, line_length
@@ -133,7 +138,9 @@ def plan_add_feature(
         raise InvalidInput(f"Feature '{names.plural}' would overwrite {', '.join(taken)}.")
     records[names.plural] = manifest.FeatureRecord(
         fields=[spec.source for spec in specs],
-        owned=owned,
+        owned=policy is not None and policy.owned,
+        read=policy.read.value if policy is not None else None,
+        write=policy.write.value if policy is not None else None,
         revision=revision,
         files={str(path): manifest.digest(text) for path, text in sorted(files.items())},
     )

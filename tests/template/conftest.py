@@ -39,7 +39,7 @@ VARIANTS = [
 ]
 
 # Together: every field type and modifier, a reference chain, a feature of references only,
-# and (with auth) a public feature that points at users.
+# and (with auth) a public feature that points at users and one feature per access policy.
 FEATURES = [
     [
         "customers",
@@ -67,7 +67,17 @@ FEATURES = [
     # Only references, as a join table has.
     ["favorites", "customer:ref:customers", "item:ref:order-items:optional"],
 ]
-AUTH_FEATURES = [["Tag", "label:str:40:unique", "author:ref:users:optional", "--public"]]
+# With auth, every sensible access policy: --read owner --write owner is the default (above),
+# --public is --read anyone --write user; the other five follow, small to keep CI quick.
+AUTH_FEATURES = [
+    ["Tag", "label:str:40:unique", "author:ref:users:optional", "--public"],
+    ["products", "title:str:80", "price:decimal:8:2", "--read", "user", "--write", "admin"],
+    ["brands", "name:str:40:unique", "--read", "anyone", "--write", "admin"],
+    ["posts", "title:str:80:unique", "customer:ref:customers:optional", "--read", "anyone",
+     "--write", "owner"],
+    ["comments", "text:str:200", "post:ref:posts", "--read", "user", "--write", "owner"],
+    ["wikis", "body:text", "--read", "user", "--write", "user"],
+]  # fmt: skip
 
 
 @dataclass
