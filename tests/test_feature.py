@@ -293,6 +293,25 @@ def test_a_reference_chain(auth_project: ExistingProject) -> None:
     assert 'sa.ForeignKeyConstraint(["customer_id"],["customers.id"]' in migration
 
 
+def test_a_reference_to_its_own_table_is_a_nullable_parent(project: ExistingProject) -> None:
+    before = snapshot(project.root)
+    add(project, "categories", "name:str:40", "parent:ref:categories")
+
+    model = read(project, "app/features/categories/models.py")
+    assert "parent_id: Mapped[int | None]" in model
+    assert 'ForeignKey("categories.id", ondelete="SET NULL")' in model
+    (path,) = (project.root / "migrations/versions").glob("*_categories.py")
+    migration = "".join(path.read_text().split())
+    assert 'sa.ForeignKeyConstraint(["parent_id"],["categories.id"]' in migration
+    service = read(project, "app/features/categories/service.py")
+    assert "raise CategoryRefersToItself" in service
+    assert "categories_service" not in service  # it checks parents with its own get()
+    assert manifest.load(project.root)["categories"].fields[1] == "parent:ref:categories"
+
+    remove(project, "categories")
+    assert snapshot(project.root) == before
+
+
 def test_a_reference_to_users_needs_auth(
     auth_project: ExistingProject, open_project: ExistingProject
 ) -> None:

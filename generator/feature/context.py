@@ -29,6 +29,9 @@ def build_context(
     unique = [view for view in views if view.spec.unique]
     enums = [view for view in views if view.spec.type is FieldType.ENUM]
     targets = {view.target.names.plural: view.target for view in refs if view.target}
+    self_refs = [view for view in refs if view.target is not None and view.target.is_self]
+    # References the tests and factories point at rows made for them: all but to their own table.
+    made_refs = [view for view in refs if view not in self_refs]
     # A user is needed to own new rows, and to check references to rows that have owners or
     # to users (a reference to a user is to yourself, unless you are an admin).
     check_user = any(target.owned or target.is_users for target in targets.values())
@@ -46,7 +49,7 @@ def build_context(
         for view in views
         if view.spec.index or view.is_reference
     ]
-    update_field = scalars[0] if scalars else refs[0]
+    update_field = scalars[0] if scalars else (made_refs or refs)[0]
     # Every route needs a token when reading does: the router declares the errors once.
     router_auth = policy is not None and policy.signed_in_reads
     auth_errors = "AUTH_ERRORS | " if project.auth and not router_auth else ""
@@ -61,9 +64,11 @@ def build_context(
         "refs": refs,
         "enums": enums,
         "enum_classes": [view.enum_class for view in enums],
-        "ref_targets": list(targets.values()),
+        "ref_targets": [target for target in targets.values() if not target.is_self],
+        "self_refs": self_refs,
+        "made_refs": made_refs,
         "users_refs": any(target.is_users for target in targets.values()),
-        "owned_refs": any(target.owned for target in targets.values()),
+        "owned_refs": any(target.owned and not target.is_self for target in targets.values()),
         "unique_fields": unique,
         "unique_constraints": [["owner_id", view.name] for view in unique]
         if private

@@ -1,7 +1,7 @@
 """add-feature and remove-feature: plan every file first, check, then write all or nothing."""
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator import manifest
@@ -31,9 +31,16 @@ class FeatureRequest:
 
 
 def _target(
-    project: ExistingProject, records: dict[str, manifest.FeatureRecord], field: FieldSpec
+    project: ExistingProject,
+    records: dict[str, manifest.FeatureRecord],
+    field: FieldSpec,
+    feature: FeatureNames,
+    *,
+    private: bool,
 ) -> Target:
     names = target_names(field.target or "")
+    if names.plural == feature.plural:
+        return Target(names=feature, owned=private, is_self=True)
     if names.plural == "users":
         if not project.auth:
             raise InvalidInput(
@@ -53,6 +60,15 @@ def _target(
             + (f" (features: {', '.join(sorted(records))})." if records else "; add it first.")
         )
     return Target(names=names, owned=record.access[0] == "owner")
+
+
+def _is_self_reference(spec: FieldSpec, feature: FeatureNames) -> bool:
+    if spec.type is not FieldType.REF:
+        return False
+    try:
+        return target_names(spec.target or "").plural == feature.plural
+    except InvalidInput:
+        return False  # _target refuses it with the field's name
 
 
 def _existing_models(project: ExistingProject) -> tuple[set[str], set[str]]:
@@ -108,14 +124,20 @@ def plan_add_feature(
         )
     if not request.fields:
         raise InvalidInput("Give the feature at least one field, e.g. 'title:str:120'.")
-    specs = parse_fields(request.fields)
+    # A reference to the feature's own table is nullable: the first row has nothing to name.
+    specs = [
+        replace(spec, optional=True) if _is_self_reference(spec, names) else spec
+        for spec in parse_fields(request.fields)
+    ]
     policy = resolve_policy(request.read, request.write, public=request.public, auth=project.auth)
     private = policy is not None and policy.private
     views = [
         FieldView(
             spec,
             names,
-            _target(project, records, spec) if spec.type is FieldType.REF else None,
+            _target(project, records, spec, names, private=private)
+            if spec.type is FieldType.REF
+            else None,
             per_owner=private,
         )
         for spec in specs

@@ -22,7 +22,9 @@ class Target:
 
     names: FeatureNames
     owned: bool
-    """Its rows have owners, so a reference must be to a row the caller can see."""
+    """Its rows are private to their owners, so a reference must be to a row the caller sees."""
+    is_self: bool = False
+    """The feature refers to its own table (a parent row): the column is always nullable."""
 
     @property
     def is_users(self) -> bool:
@@ -178,8 +180,9 @@ class FieldView:
     def distinguishes(self, first: int, second: int) -> bool:
         """Rows built from samples `first` and `second` differ in this field."""
         if self.is_reference:
-            # Test rows point to rows made for them, except users: both are the test's user.
-            return self.target is None or not self.target.is_users
+            # Test rows point to rows made for them, except users (both are the test's user)
+            # and their own table (test rows have no parent).
+            return self.target is None or not (self.target.is_users or self.target.is_self)
         return self.sample(first) != self.sample(second)
 
     @property

@@ -38,8 +38,9 @@ VARIANTS = [
     for auth in (True, False)
 ]
 
-# Together: every field type and modifier, a reference chain, a feature of references only,
-# and (with auth) a public feature that points at users and one feature per access policy.
+# Together: every field type and modifier, a reference chain, a feature of references only, a
+# tree (a reference to its own table), and (with auth) a public feature that points at users
+# and one feature per access policy.
 FEATURES = [
     [
         "customers",
@@ -66,6 +67,8 @@ FEATURES = [
     ],
     # Only references, as a join table has.
     ["favorites", "customer:ref:customers", "item:ref:order-items:optional"],
+    # A reference to its own table: a tree.
+    ["categories", "name:str:40:unique", "parent:ref:categories"],
 ]
 # With auth, every sensible access policy: --read owner --write owner is the default (above),
 # --public is --read anyone --write user; the other five follow, small to keep CI quick.
@@ -76,7 +79,7 @@ AUTH_FEATURES = [
     ["posts", "title:str:80:unique", "customer:ref:customers:optional", "--read", "anyone",
      "--write", "owner"],
     ["comments", "text:str:200", "post:ref:posts", "--read", "user", "--write", "owner"],
-    ["wikis", "body:text", "--read", "user", "--write", "user"],
+    ["wikis", "body:text", "parent:ref:wikis", "--read", "user", "--write", "user"],
 ]  # fmt: skip
 
 
