@@ -233,6 +233,14 @@ def add_feature(
         bool,
         typer.Option("--public", help="Short for --read anyone --write user."),
     ] = False,
+    soft_delete: Annotated[
+        bool,
+        typer.Option(
+            "--soft-delete",
+            help="DELETE marks rows deleted (deleted_at); admins list them with ?deleted=true "
+            "and restore them with POST /{id}/restore.",
+        ),
+    ] = False,
     project: ProjectOption = None,
     dry_run: DryRunOption = False,
 ) -> None:
@@ -244,7 +252,14 @@ def add_feature(
         existing = ExistingProject.locate(project or Path.cwd())
         changes, names = plan_add_feature(
             existing,
-            FeatureRequest(name=name, fields=fields or [], read=read, write=write, public=public),
+            FeatureRequest(
+                name=name,
+                fields=fields or [],
+                read=read,
+                write=write,
+                public=public,
+                soft_delete=soft_delete,
+            ),
         )
         _carry_out(changes, existing.root, dry_run, f"add-feature {names.plural}")
         if not dry_run:

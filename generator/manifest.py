@@ -27,6 +27,8 @@ class FeatureRecord:
     write: str | None = None
     """`--read` and `--write` (owner, user, anyone, admin); None in a project without users,
     and in records written before policies, where `owned` tells (owner/owner or anyone/user)."""
+    soft_delete: bool | None = None
+    """True for `--soft-delete`; left out otherwise."""
 
     @property
     def access(self) -> tuple[str, str]:
@@ -72,7 +74,10 @@ def _record(name: str, raw: object) -> FeatureRecord:
     for key, value in access.items():
         if value is not None and value not in {"owner", "user", "anyone", "admin"}:
             raise _damaged(f"'{key}' of '{name}' is not owner, user, anyone or admin")
-    unknown = set(raw) - {"fields", "owned", "revision", "files", "read", "write"}
+    soft_delete = raw.get("soft_delete")
+    if soft_delete is not None and soft_delete is not True:
+        raise _damaged(f"'soft_delete' of '{name}' is not true")
+    unknown = set(raw) - {"fields", "owned", "revision", "files", "read", "write", "soft_delete"}
     if unknown:
         raise _damaged(f"feature '{name}' has unknown keys ({', '.join(sorted(unknown))})")
     return FeatureRecord(
@@ -82,6 +87,7 @@ def _record(name: str, raw: object) -> FeatureRecord:
         files=files,
         read=access["read"],
         write=access["write"],
+        soft_delete=soft_delete,
     )
 
 

@@ -189,6 +189,7 @@ def test_add_feature_help_documents_the_field_syntax() -> None:
         "--public",
         "--read",
         "--write",
+        "--soft-delete",
         "owner|user|anyone",
         "owner|user|admin",
         "--project",

@@ -312,6 +312,27 @@ def test_a_reference_to_its_own_table_is_a_nullable_parent(project: ExistingProj
     assert snapshot(project.root) == before
 
 
+def test_soft_delete_keeps_rows_and_unique_values_among_live_rows(
+    project: ExistingProject,
+) -> None:
+    before = snapshot(project.root)
+    request = FeatureRequest(name="tasks", fields=["title:str:80:unique"], soft_delete=True)
+    changes, _ = plan_add_feature(project, request)
+    changes.apply(project.root)
+
+    model = read(project, "app/features/tasks/models.py")
+    assert "deleted_at: Mapped[dt.datetime | None]" in model
+    assert 'sqlite_where=text("deleted_at IS NULL")' in model
+    assert model.count("unique=True") == 1  # the partial index: no constraint beside it
+    router = read(project, "app/features/tasks/router.py")
+    assert '@router.post("/{task_id}/restore"' in router
+    assert ("AdminUser" in router) is project.auth
+    assert manifest.load(project.root)["tasks"].soft_delete is True
+
+    remove(project, "tasks")
+    assert snapshot(project.root) == before
+
+
 def test_a_reference_to_users_needs_auth(
     auth_project: ExistingProject, open_project: ExistingProject
 ) -> None:

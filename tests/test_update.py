@@ -19,7 +19,7 @@ from generator.pristine import REF
 from generator.template import TEMPLATE_VARIABLE, template_source
 
 FEATURES = [
-    ["customers", "name:str:80", "email:str:unique"],
+    ["customers", "name:str:80", "email:str:unique", "--soft-delete"],
     ["orders", "total:decimal:10:2", "customer:ref:customers", "status:enum:new,paid"],
     ["Tag", "label:str:40", "--public"],
     # Re-rendered from the policy the manifest records.

@@ -17,7 +17,12 @@ CONCURRENT_CREATES = 30
 
 
 def build_context(
-    project: ExistingProject, names: FeatureNames, views: list[FieldView], policy: Policy | None
+    project: ExistingProject,
+    names: FeatureNames,
+    views: list[FieldView],
+    policy: Policy | None,
+    *,
+    soft_delete: bool = False,
 ) -> dict[str, Any]:
     """`policy` is None in a project without users, where anyone reads and writes every row."""
     owned = policy is not None and policy.owned
@@ -45,7 +50,7 @@ def build_context(
     elif policy is not None and policy.signed_in_reads:
         reader = ", _: CurrentUser"
     indexes = ([{"name": "owner_id", "unique": False}] if owned else []) + [
-        {"name": view.name, "unique": view.spec.unique and not private}
+        {"name": view.name, "unique": view.spec.unique and not (private or soft_delete)}
         for view in views
         if view.spec.index or view.is_reference
     ]
@@ -55,6 +60,9 @@ def build_context(
     auth_errors = "AUTH_ERRORS | " if project.auth and not router_auth else ""
     checks = bool(unique or refs)
     write_errors = "NotFound, Conflict, Unprocessable" if checks else "NotFound"
+    # Unique among live rows only: a partial unique index in place of the constraint.
+    per_owner = ["owner_id"] if private else []
+    partial_uniques = [[*per_owner, view.name] for view in unique] if soft_delete else []
     return {
         "names": names,
         "cls": names.class_name,
@@ -70,7 +78,9 @@ def build_context(
         "users_refs": any(target.is_users for target in targets.values()),
         "owned_refs": any(target.owned and not target.is_self for target in targets.values()),
         "unique_fields": unique,
-        "unique_constraints": [["owner_id", view.name] for view in unique]
+        "unique_constraints": []
+        if soft_delete
+        else [["owner_id", view.name] for view in unique]
         if private
         else [[view.name] for view in unique if not (view.spec.index or view.is_reference)],
         "indexes": indexes,
@@ -82,6 +92,12 @@ def build_context(
         if any(view.optional for view in views)
         else "",
         "owned": owned,
+        "soft_delete": soft_delete,
+        "partial_uniques": partial_uniques,
+        "soft_deleted_refs": [
+            view for view in made_refs if view.target is not None and view.target.soft_deleted
+        ],
+        "restorer": (", user: AdminUser" if private else ", _: AdminUser") if project.auth else "",
         "private": private,
         "guards_writes": guards_writes,
         "write": write,
@@ -108,6 +124,12 @@ def build_context(
             "for_update": f", responses={auth_errors}error_responses({write_errors})",
             # 409 when rows of another feature still refer to it (their foreign key restricts)
             "for_delete": f", responses={auth_errors}error_responses(NotFound, Conflict)",
+            # 409 when a live row has taken one of its unique values meanwhile
+            "for_restore": f", responses={auth_errors}error_responses(NotFound, Conflict)",
+            # ?deleted=true takes an admin, whoever may read live rows
+            "for_list": ", responses=AUTH_ERRORS"
+            if soft_delete and project.auth and not router_auth
+            else "",
         },
         # Test data
         "samples": {n: {view.name: view.sample(n) for view in scalars} for n in (1, 2, 3)},

@@ -28,6 +28,7 @@ class FeatureRequest:
     write: str | None = None
     public: bool = False
     """The name of `--read anyone --write user`."""
+    soft_delete: bool = False
 
 
 def _target(
@@ -37,10 +38,11 @@ def _target(
     feature: FeatureNames,
     *,
     private: bool,
+    soft_delete: bool,
 ) -> Target:
     names = target_names(field.target or "")
     if names.plural == feature.plural:
-        return Target(names=feature, owned=private, is_self=True)
+        return Target(names=feature, owned=private, is_self=True, soft_deleted=soft_delete)
     if names.plural == "users":
         if not project.auth:
             raise InvalidInput(
@@ -59,7 +61,9 @@ def _target(
             f"Invalid field '{field.source}': there is no feature '{field.target}' to refer to"
             + (f" (features: {', '.join(sorted(records))})." if records else "; add it first.")
         )
-    return Target(names=names, owned=record.access[0] == "owner")
+    return Target(
+        names=names, owned=record.access[0] == "owner", soft_deleted=bool(record.soft_delete)
+    )
 
 
 def _is_self_reference(spec: FieldSpec, feature: FeatureNames) -> bool:
@@ -135,10 +139,11 @@ def plan_add_feature(
         FieldView(
             spec,
             names,
-            _target(project, records, spec, names, private=private)
+            _target(project, records, spec, names, private=private, soft_delete=request.soft_delete)
             if spec.type is FieldType.REF
             else None,
             per_owner=private,
+            live_only=request.soft_delete,
         )
         for spec in specs
     ]
@@ -146,7 +151,7 @@ def plan_add_feature(
     revisions = read_revisions(project.root / VERSIONS_DIR)
     revision = next_revision_id(revisions)
     migration = VERSIONS_DIR / f"{revision}_{names.plural}.py"
-    context = build_context(project, names, views, policy)
+    context = build_context(project, names, views, policy, soft_delete=request.soft_delete)
     context.update(revision=revision, down_revision=single_head(revisions))
 
     from generator.formatting import format_python, line_length
@@ -163,6 +168,7 @@ def plan_add_feature(
         owned=policy is not None and policy.owned,
         read=policy.read.value if policy is not None else None,
         write=policy.write.value if policy is not None else None,
+        soft_delete=True if request.soft_delete else None,
         revision=revision,
         files={str(path): manifest.digest(text) for path, text in sorted(files.items())},
     )

@@ -67,7 +67,10 @@ def check_database_names(names: FeatureNames, context: dict[str, Any]) -> None:
     identifiers = [table, f"pk_{table}"]
     identifiers += [view.name for view in context["fields"]]
     identifiers += [f"ix_{table}_{index['name']}" for index in context["indexes"]]
-    identifiers += [f"uq_{table}_{'_'.join(columns)}" for columns in context["unique_constraints"]]
+    identifiers += [
+        f"uq_{table}_{'_'.join(columns)}"
+        for columns in context["unique_constraints"] + context["partial_uniques"]
+    ]
     if context["owned"]:
         identifiers.append(f"fk_{table}_owner_id_users")
     identifiers += [f"fk_{table}_{view.name}_{view.target_table}" for view in context["refs"]]

@@ -40,6 +40,7 @@ SINGULARS = frozenset(
         "session", "data", "user", "query", "params", "statement", "column", "values", "changes",
         "service", "router", "settings", "page", "direction", "name", "value", "field", "current",
         "response", "client", "headers", "refs", "model", "select", "n", "error_responses",
+        "deleted", "found", "row", "url",
         "dt", "uuid", "itertools", "pytest", "sa", "op", "jwt", "app", "tests",
     }
 )  # fmt: skip
@@ -50,6 +51,8 @@ FIELDS = frozenset(
     {
         # every model's own columns, and what SQLAlchemy's declarative base defines
         "id", "created_at", "updated_at", "owner_id", "owner", "metadata", "registry",
+        # what --soft-delete adds: the column, and the list endpoint's parameter
+        "deleted_at", "deleted",
         # the list endpoint's own query parameters
         "sort", "limit", "offset",
         # what Pydantic models and the generated PatchModel already define

@@ -25,6 +25,8 @@ class Target:
     """Its rows are private to their owners, so a reference must be to a row the caller sees."""
     is_self: bool = False
     """The feature refers to its own table (a parent row): the column is always nullable."""
+    soft_deleted: bool = False
+    """Its rows are soft-deleted: a deleted one cannot be referred to."""
 
     @property
     def is_users(self) -> bool:
@@ -44,6 +46,8 @@ class FieldView:
     target: Target | None = None
     per_owner: bool = False
     """Rows have owners, so `unique` means unique among one owner's rows."""
+    live_only: bool = False
+    """Rows are soft-deleted, so `unique` means unique among live rows (a partial index)."""
 
     @property
     def kind(self) -> Kind:
@@ -119,7 +123,8 @@ class FieldView:
         self.kind.type_imports(imports)
         annotation = f"Mapped[{self.python_type}{' | None' if self.optional else ''}]"
         arguments = self.kind.column(self, imports)
-        if self.spec.unique and not self.per_owner:  # else a (owner_id, column) constraint
+        # else a (owner_id, column) constraint, or a partial index over live rows
+        if self.spec.unique and not (self.per_owner or self.live_only):
             arguments.append("unique=True")
         if self.spec.index or self.is_reference:
             arguments.append("index=True")

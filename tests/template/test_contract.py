@@ -56,7 +56,9 @@ def guarded_paths(features: list[list[str]]) -> list[str]:
     for name, *arguments in features:
         write = arguments[arguments.index("--write") + 1] if "--write" in arguments else None
         read = arguments[arguments.index("--read") + 1] if "--read" in arguments else "owner"
-        if write == "admin" or (write == "owner" and read != "owner"):
+        # --soft-delete: a plain user's ?deleted=true and restores are refused (403) too
+        soft = "--soft-delete" in arguments
+        if soft or write == "admin" or (write == "owner" and read != "owner"):
             found.append(parse_feature_name(name).url)
     return found
 
@@ -82,13 +84,14 @@ def write_config(path: Path, features: list[list[str]]) -> Path:
 
 def _guarded_config(urls: list[str]) -> str:
     """--write admin refuses a plain user's valid writes with 403, as does --write owner on a
-    row others may read: that is the policy, not a failure."""
+    row others may read, and --soft-delete a plain user's ?deleted=true and restores: that is
+    the policy, not a failure."""
     if not urls:
         return ""
     return (
         "[[operations]]\n"
         f'include-path-regex = "^{API}/({"|".join(urls)})(/|$)"\n'
-        'include-method = ["POST", "PATCH", "DELETE"]\n'
+        'include-method = ["GET", "POST", "PATCH", "DELETE"]\n'
         "[operations.checks.positive_data_acceptance]\n"
         'expected-statuses = ["2xx", "403", "404", "409", "422"]\n'
     )
