@@ -171,7 +171,8 @@ Fields are NAME[:TYPE[:ARG ...]][:MODIFIER ...]; TYPE defaults to str.
 \b
 Types:     str[:MAXLEN] (255), text, int, float, bool, date, datetime, uuid, json,
            decimal[:PRECISION:SCALE] (12:2), enum:VALUE1:VALUE2[:...],
-           ref:FEATURE (a many-to-one reference; ref:users for a user)
+           ref:FEATURE (a many-to-one reference; ref:users for a user),
+           refs:FEATURE (many-to-many links: tags:refs:tags is tag_ids in JSON)
 Modifiers: optional, unique, index, default=VALUE (last: the value may hold ':')
 
 \b

@@ -182,6 +182,7 @@ def test_add_feature_help_documents_the_field_syntax() -> None:
         "enum:VALUE1:VALUE2",
         "ref:FEATURE",
         "ref:users",
+        "refs:FEATURE",
         "optional",
         "unique",
         "index",

@@ -5,6 +5,7 @@ Two projects (with and without auth) are rendered once; every test works on its 
 
 import errno
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -331,6 +332,51 @@ def test_soft_delete_keeps_rows_and_unique_values_among_live_rows(
 
     remove(project, "tasks")
     assert snapshot(project.root) == before
+
+
+def test_links_live_in_a_table_of_their_own_that_goes_with_the_feature(
+    project: ExistingProject,
+) -> None:
+    add(project, "tags", "label:str:40")
+    before = snapshot(project.root)
+    add(project, "tasks", "title:str", "tags:refs:tags")
+
+    model = read(project, "app/features/tasks/models.py")
+    assert 'class TaskTag(Base):\n    """' in model
+    assert '__tablename__ = "tasks_tags"' in model
+    assert "def tag_ids(self) -> list[int]:" in model
+    (path,) = (project.root / "migrations/versions").glob("*_tasks.py")
+    migration = "".join(path.read_text().split())
+    assert 'sa.PrimaryKeyConstraint("task_id","tag_id",name=op.f("pk_tasks_tags"))' in migration
+    assert migration.count('ondelete="CASCADE"') == 2 + project.auth  # + the owner's
+    assert 'op.drop_table("tasks_tags")' in migration
+    schemas = read(project, "app/features/tasks/schemas.py")
+    assert "tag_ids: Annotated[list[JsonId], Field(max_length=100)] = []" in schemas
+    assert "tag_id: RowId | None = None" in schemas
+
+    with pytest.raises(InvalidInput, match="tasks refer to it"):
+        plan_remove_feature(project, "tags", force=False)
+    remove(project, "tasks")
+    assert snapshot(project.root) == before
+
+
+@pytest.mark.parametrize(
+    ("fields", "why"),
+    [
+        (("tags:refs:tags",), "a field besides its refs"),
+        (("title", "tags:refs:tags:optional"), "takes no 'optional'"),
+        (("title", "tags:refs:tags:unique"), "cannot be unique"),
+        (("title", "tasks:refs:tasks"), "not to the feature itself"),
+        (("title", "tag_ids:refs:tags"), "name a refs field by the plural"),
+        (("title", "tags:refs:nothing"), "there is no feature 'nothing'"),
+    ],
+)
+def test_refs_that_cannot_work_are_refused(
+    open_project: ExistingProject, fields: tuple[str, ...], why: str
+) -> None:
+    add(open_project, "tags", "label:str:40")
+    with pytest.raises(InvalidInput, match=re.escape(why)):
+        plan(open_project, "tasks", *fields)
 
 
 def test_a_reference_to_users_needs_auth(

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.feature import reserved
+from generator.feature.fields import parse_field
 from generator.feature.names import parse_feature_name
 from tests.feature_support import add, copy_project, render
 
@@ -26,7 +27,7 @@ FEATURES: list[tuple[str, tuple[str, ...], bool]] = [
         ),
         False,
     ),
-    ("orders", ("title:str", "customer:ref:customers:optional"), False),
+    ("orders", ("title:str", "customer:ref:customers:optional", "buyers:refs:customers"), False),
     ("notes", ("text:str:unique", "author:ref:users", "order:ref:orders"), True),
 ]  # fmt: skip
 
@@ -47,10 +48,14 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]
 
 
 def _derived(name: str) -> bool:
-    """Names built from a generated feature's own names, which follow from it by construction."""
+    """Names built from a generated feature's own names or its fields', which follow from them
+    by construction."""
     names = [parse_feature_name(feature) for feature, _, _ in FEATURES]
+    fields = {token.split(":")[0] for _, tokens, _ in FEATURES for token in tokens}
     return name.startswith("_") or any(
-        part in name for n in names for part in (n.plural, n.singular, n.class_name)
+        part in name
+        for part in {*fields, "buyer"}
+        | {p for n in names for p in (n.plural, n.singular, n.class_name)}
     )
 
 
@@ -98,6 +103,9 @@ def test_attributes_every_model_and_schema_has_are_reserved_for_fields(
         for node in ast.walk(ast.parse(path.read_text()))
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
     }
-    columns = {f"{name}_id" for name in fields}
+    specs = [parse_field(token) for _, tokens, _ in FEATURES for token in tokens]
+    columns = {spec.column for spec in specs}
+    columns |= {f"{spec.link_name}_{end}" for spec in specs for end in ("id", "links")}
+    link_keys = {f"{parse_feature_name(name).singular}_id" for name, _, _ in FEATURES}
 
-    assert attributes - fields - columns - {"model_config"} <= reserved.FIELDS
+    assert attributes - fields - columns - link_keys - {"model_config"} <= reserved.FIELDS

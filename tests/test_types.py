@@ -26,12 +26,14 @@ TOKENS = {
     FieldType.DECIMAL: "total:decimal:10:2:default=1.50",
     FieldType.ENUM: "status:enum:open:closed:default=open",
     FieldType.REF: "customer:ref:customers",
+    FieldType.REFS: "customers:refs:customers",
 }
 
 
 def view(field_type: FieldType) -> FieldView:
     spec = parse_field(TOKENS[field_type])
-    target = Target(feature_names("customers"), owned=True) if spec.type is FieldType.REF else None
+    linked = spec.type in {FieldType.REF, FieldType.REFS}
+    target = Target(feature_names("customers"), owned=True) if linked else None
     return FieldView(spec, feature_names("orders"), target)
 
 

@@ -29,11 +29,12 @@ def build_context(
     private = policy is not None and policy.private
     guards_writes = policy is not None and policy.guards_writes
     write = policy.write.value if policy is not None else None
-    refs = [view for view in views if view.is_reference]
+    refs = [view for view in views if view.is_reference and not view.is_many]
+    links = [view for view in views if view.is_many]
     scalars = [view for view in views if not view.is_reference]
     unique = [view for view in views if view.spec.unique]
     enums = [view for view in views if view.spec.type is FieldType.ENUM]
-    targets = {view.target.names.plural: view.target for view in refs if view.target}
+    targets = {view.target.names.plural: view.target for view in refs + links if view.target}
     self_refs = [view for view in refs if view.target is not None and view.target.is_self]
     # References the tests and factories point at rows made for them: all but to their own table.
     made_refs = [view for view in refs if view not in self_refs]
@@ -52,13 +53,13 @@ def build_context(
     indexes = ([{"name": "owner_id", "unique": False}] if owned else []) + [
         {"name": view.name, "unique": view.spec.unique and not (private or soft_delete)}
         for view in views
-        if view.spec.index or view.is_reference
+        if view.spec.index or (view.is_reference and not view.is_many)
     ]
     update_field = scalars[0] if scalars else (made_refs or refs)[0]
     # Every route needs a token when reading does: the router declares the errors once.
     router_auth = policy is not None and policy.signed_in_reads
     auth_errors = "AUTH_ERRORS | " if project.auth and not router_auth else ""
-    checks = bool(unique or refs)
+    checks = bool(unique or refs or links)
     write_errors = "NotFound, Conflict, Unprocessable" if checks else "NotFound"
     # Unique among live rows only: a partial unique index in place of the constraint.
     per_owner = ["owner_id"] if private else []
@@ -68,6 +69,8 @@ def build_context(
         "cls": names.class_name,
         "var": names.singular,
         "fields": views,
+        "columns": [view for view in views if not view.is_many],
+        "links": links,
         "scalars": scalars,
         "refs": refs,
         "enums": enums,
@@ -75,8 +78,9 @@ def build_context(
         "ref_targets": [target for target in targets.values() if not target.is_self],
         "self_refs": self_refs,
         "made_refs": made_refs,
-        "users_refs": any(target.is_users for target in targets.values()),
-        "owned_refs": any(target.owned and not target.is_self for target in targets.values()),
+        # Of the rows the tests make for each new row: to users, and to rows with owners.
+        "users_refs": any(view.target.is_users for view in made_refs if view.target),
+        "owned_refs": any(view.target.owned for view in made_refs if view.target),
         "unique_fields": unique,
         "unique_constraints": []
         if soft_delete
@@ -151,7 +155,7 @@ def build_context(
         ],
         "invalid_values": [(view.name, value) for view in views for value in view.invalid],
         "invalid_filters": [
-            (view.name, value)
+            (view.filter_name, value)
             for view in views
             if view.filterable
             for value in view.invalid_filters

@@ -41,6 +41,11 @@ def _target(
     soft_delete: bool,
 ) -> Target:
     names = target_names(field.target or "")
+    if field.type is FieldType.REFS and names.plural in {feature.plural, "users"}:
+        raise InvalidInput(
+            f"Invalid field '{field.source}': refs links to another feature, not to "
+            f"{'users' if names.plural == 'users' else 'the feature itself'}."
+        )
     if names.plural == feature.plural:
         return Target(names=feature, owned=private, is_self=True, soft_deleted=soft_delete)
     if names.plural == "users":
@@ -114,6 +119,18 @@ def _check_clashes(project: ExistingProject, names: FeatureNames, views: list[Fi
                 f"Invalid field '{view.spec.source}': its enum class {view.enum_class} would "
                 "clash with another class; rename the field."
             )
+        if not view.is_many:
+            continue
+        if view.spec.link_name == names.singular:
+            raise InvalidInput(
+                f"Invalid field '{view.spec.source}': its links would need the column "
+                f"{names.id_param} twice; rename the field."
+            )
+        if view.link_table in tables or view.link_class in generated | classes | reserved.CLASSES:
+            raise InvalidInput(
+                f"Invalid field '{view.spec.source}': its link table {view.link_table} or class "
+                f"{view.link_class} would clash with one the project has; rename the field."
+            )
 
 
 def plan_add_feature(
@@ -128,6 +145,11 @@ def plan_add_feature(
         )
     if not request.fields:
         raise InvalidInput("Give the feature at least one field, e.g. 'title:str:120'.")
+    if all(":refs:" in token for token in request.fields):
+        raise InvalidInput(
+            "Give the feature a field besides its refs (links are kept beside a row, not as "
+            "one), e.g. 'title:str:120'."
+        )
     # A reference to the feature's own table is nullable: the first row has nothing to name.
     specs = [
         replace(spec, optional=True) if _is_self_reference(spec, names) else spec
@@ -140,7 +162,7 @@ def plan_add_feature(
             spec,
             names,
             _target(project, records, spec, names, private=private, soft_delete=request.soft_delete)
-            if spec.type is FieldType.REF
+            if spec.type in {FieldType.REF, FieldType.REFS}
             else None,
             per_owner=private,
             live_only=request.soft_delete,
@@ -182,7 +204,7 @@ def _refers_to(token: str, plural: str) -> bool:
     Read leniently: a token the current rules would refuse was accepted when it was added.
     """
     parts = token.split(":")
-    if len(parts) < 3 or parts[1] != FieldType.REF:
+    if len(parts) < 3 or parts[1] not in {FieldType.REF, FieldType.REFS}:
         return False
     try:
         return target_names(parts[2]).plural == plural

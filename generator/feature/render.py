@@ -74,6 +74,11 @@ def check_database_names(names: FeatureNames, context: dict[str, Any]) -> None:
     if context["owned"]:
         identifiers.append(f"fk_{table}_owner_id_users")
     identifiers += [f"fk_{table}_{view.name}_{view.target_table}" for view in context["refs"]]
+    for view in context["links"]:
+        link = view.link_table
+        identifiers += [link, f"pk_{link}", f"ix_{link}_{view.spec.link_name}_id"]
+        identifiers += [f"fk_{link}_{names.singular}_id_{table}"]
+        identifiers += [f"fk_{link}_{view.spec.link_name}_id_{view.target_table}"]
     longest = max(identifiers, key=len)
     most = reserved.MAX_IDENTIFIER_LENGTH
     if len(longest) > most:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from generator.errors import InvalidInput
+from generator.inflection import singularize
 
 
 class FieldType(StrEnum):
@@ -25,6 +26,7 @@ class FieldType(StrEnum):
     DECIMAL = "decimal"
     ENUM = "enum"
     REF = "ref"
+    REFS = "refs"
 
 
 DEFAULT_MAX_LENGTH = 255
@@ -61,8 +63,19 @@ class FieldSpec:
 
     @property
     def column(self) -> str:
-        """The database column: a reference `customer` is stored as `customer_id`."""
-        return f"{self.name}_id" if self.type is FieldType.REF else self.name
+        """The name in the API: a reference `customer` is stored as `customer_id`, links
+        `tags` travel as `tag_ids`."""
+        if self.type is FieldType.REF:
+            return f"{self.name}_id"
+        if self.type is FieldType.REFS:
+            return f"{self.link_name}_ids"
+        return self.name
+
+    @property
+    def link_name(self) -> str:
+        """One of a `refs` field's links: `tag` of `tags`, `related_item` of `related_items`."""
+        *head, last = self.name.split("_")
+        return "_".join([*head, singularize(last)])
 
 
 def refuse(token: str, why: str) -> InvalidInput:

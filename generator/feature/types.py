@@ -98,6 +98,8 @@ class Kind:
     """Any other rule a parsed field of the type must follow: the reason it breaks one."""
     reference: bool = False
     """The value is the id of a row of another feature."""
+    many: bool = False
+    """The value is a list of ids, kept in a link table."""
 
 
 # -- helpers shared by several kinds ----------------------------------------------------------
@@ -698,9 +700,59 @@ REF = Kind(
     reference=True,
 )
 
+# -- refs -------------------------------------------------------------------------------------
+
+MAX_LINKS = 100
+"""The most ids one `refs` list takes: each is checked against the rows the caller may see."""
+
+
+def _refs_arguments(token: str, name: str, arguments: list[str]) -> FieldSpec:
+    if len(arguments) != 1:
+        raise refuse(token, "refs needs the feature it links to, e.g. tags:refs:tags")
+    return FieldSpec(name, FieldType.REFS, target=arguments[0])
+
+
+def _refs_check(spec: FieldSpec) -> str | None:
+    if spec.optional:
+        return "a refs field is a list, empty unless given: it takes no 'optional'"
+    if spec.name.endswith(("_id", "_ids")) or spec.link_name == spec.name:
+        return "name a refs field by the plural of what it links to, e.g. tags:refs:tags"
+    return None
+
+
+def _refs_body(field: "FieldView", imports: "Imports") -> str:
+    imports.add("app.core.bounds", "JsonId")
+    imports.add("typing", "Annotated")
+    imports.add("pydantic", "Field")
+    return f"Annotated[list[JsonId], Field(max_length={MAX_LINKS})]"
+
+
+REFS = Kind(
+    name=FieldType.REFS,
+    arguments=_refs_arguments,
+    python=_named("list[int]"),
+    type_imports=_imports_nothing,
+    column=_no_column,  # the links live in a table of their own
+    migration=_named("sa.Integer()"),  # each side of a link
+    body=_refs_body,
+    query=_bounded("RowId"),  # `tag_id=ID`: rows linked to that one
+    read=_plain,
+    sample=None,
+    factory=None,
+    # Whole lists the schema refuses; ids in a list the schema refuses are tested apart.
+    invalid=_constant(1, "1", {"id": 1}, [1] * (MAX_LINKS + 1)),
+    invalid_filters=(str(2**31), "0"),
+    default=None,
+    not_unique="a refs field cannot be unique",
+    not_indexed="a refs field cannot be indexed: its link table is",
+    check=_refs_check,
+    reference=True,
+    many=True,
+)
+
 KINDS: Mapping[FieldType, Kind] = {
     kind.name: kind
-    for kind in (STR, TEXT, INT, FLOAT, BOOL, DATE, DATETIME, UUID, JSON, DECIMAL, ENUM, REF)
+    for kind in (STR, TEXT, INT, FLOAT, BOOL, DATE, DATETIME, UUID, JSON, DECIMAL, ENUM, REF, REFS)
 }
 """Every type, by the name typed on the command line."""
 

@@ -71,8 +71,8 @@ class FieldView:
 
     @property
     def required(self) -> bool:
-        """The client must send it: not optional and no default."""
-        return not self.spec.optional and self.spec.default is None
+        """The client must send it: not optional and no default (links default to none)."""
+        return not (self.spec.optional or self.is_many) and self.spec.default is None
 
     @property
     def filterable(self) -> bool:
@@ -80,11 +80,34 @@ class FieldView:
 
     @property
     def sortable(self) -> bool:
-        return self.kind.query is not None
+        return self.kind.query is not None and not self.is_many
 
     @property
     def is_reference(self) -> bool:
         return self.kind.reference
+
+    @property
+    def is_many(self) -> bool:
+        """A `refs` field: links kept in a table of their own, a list of ids in the API."""
+        return self.kind.many
+
+    @property
+    def filter_name(self) -> str:
+        """The list endpoint's filter: `tag_id=ID` for the links `tag_ids`."""
+        return f"{self.spec.link_name}_id" if self.is_many else self.name
+
+    @property
+    def link_class(self) -> str:
+        return f"{self.feature.class_name}{pascal(self.spec.link_name)}"
+
+    @property
+    def link_table(self) -> str:
+        return f"{self.feature.plural}_{self.spec.name}"
+
+    @property
+    def links(self) -> str:
+        """The model's relationship to its link rows: `tag_links`."""
+        return f"{self.spec.link_name}_links"
 
     @property
     def python_type(self) -> str:
@@ -110,6 +133,8 @@ class FieldView:
 
     def default_as_json(self) -> tuple[bool, object]:
         """Whether the tests compare what a row created without the field holds, and what."""
+        if self.is_many:
+            return True, []
         if self.spec.default is None:
             return self.optional, None
         rules = self.kind.default
@@ -120,6 +145,16 @@ class FieldView:
     # -- model and migration ---------------------------------------------------------------------
 
     def model_line(self, imports: Imports) -> str:
+        if self.is_many:
+            imports.add("sqlalchemy.orm", "relationship")
+            return (
+                f"{INDENT}{self.links}: Mapped[list[{self.link_class}]] = relationship("
+                'cascade="all, delete-orphan", passive_deletes=True, lazy="raise", '
+                f"order_by={self.link_class}.{self.spec.link_name}_id)\n\n"
+                f"{INDENT}@property\n"
+                f"{INDENT}def {self.name}(self) -> list[int]:\n"
+                f"{INDENT * 2}return [link.{self.spec.link_name}_id for link in self.{self.links}]"
+            )
         self.kind.type_imports(imports)
         annotation = f"Mapped[{self.python_type}{' | None' if self.optional else ''}]"
         arguments = self.kind.column(self, imports)
@@ -155,6 +190,8 @@ class FieldView:
 
     def create_line(self, imports: Imports) -> str:
         annotation = self.schema_type(imports)
+        if self.is_many:
+            return f"{INDENT}{self.name}: {annotation} = []"
         if self.optional:
             default = self.python_default(imports) if self.spec.default is not None else "None"
             return f"{INDENT}{self.name}: {annotation} | None = {default}"
@@ -172,7 +209,7 @@ class FieldView:
 
     def filter_line(self, imports: Imports) -> str:
         """A filter compares with the column, so it takes only what the column can hold."""
-        return f"{INDENT}{self.name}: {self.schema_type(imports, query=True)} | None = None"
+        return f"{INDENT}{self.filter_name}: {self.schema_type(imports, query=True)} | None = None"
 
     # -- test values -----------------------------------------------------------------------------
 
@@ -184,6 +221,8 @@ class FieldView:
 
     def distinguishes(self, first: int, second: int) -> bool:
         """Rows built from samples `first` and `second` differ in this field."""
+        if self.is_many:
+            return False  # test rows have no links
         if self.is_reference:
             # Test rows point to rows made for them, except users (both are the test's user)
             # and their own table (test rows have no parent).

@@ -39,8 +39,8 @@ VARIANTS = [
 ]
 
 # Together: every field type and modifier, a reference chain, a feature of references only, a
-# tree (a reference to its own table) with soft deletes, and (with auth) a public feature that
-# points at users and one feature per access policy.
+# tree (a reference to its own table) with soft deletes, many-to-many links, and (with auth) a
+# public feature that points at users and one feature per access policy.
 FEATURES = [
     [
         "customers",
@@ -70,6 +70,8 @@ FEATURES = [
     # Only references, as a join table has; one to rows that may be soft-deleted.
     ["favorites", "customer:ref:customers", "item:ref:order-items:optional",
      "category:ref:categories:optional"],
+    # Many-to-many: to rows with owners (with auth), and to rows that may be soft-deleted.
+    ["notes", "text:str:200", "items:refs:order-items", "categories:refs:categories"],
 ]  # fmt: skip
 # With auth, every sensible access policy: --read owner --write owner is the default (above),
 # --public is --read anyone --write user; the other five follow, small to keep CI quick.

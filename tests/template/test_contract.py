@@ -44,7 +44,7 @@ def referring_paths(features: list[list[str]]) -> list[str]:
     return [
         parse_feature_name(name).url
         for name, *fields in features
-        if any(":ref:" in field for field in fields)
+        if any(":ref:" in field or ":refs:" in field for field in fields)
     ]
 
 
