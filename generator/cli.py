@@ -192,7 +192,8 @@ Fields are NAME[:TYPE[:ARG ...]][:MODIFIER ...]; TYPE defaults to str.
 \b
 Types:     str[:MAXLEN] (255), text, int, float, bool, date, datetime, uuid, json,
            decimal[:PRECISION:SCALE] (12:2), enum:VALUE1:VALUE2[:...],
-           ref:FEATURE (a many-to-one reference; ref:users for a user)
+           ref:FEATURE (a many-to-one reference; ref:users for a user),
+           refs:FEATURE (many-to-many links: tags:refs:tags is tag_ids in JSON)
 Modifiers: optional, unique, index, default=VALUE (last: the value may hold ':')
 
 \b
@@ -232,10 +233,34 @@ def add_feature(
     fields: Annotated[
         list[str] | None, typer.Argument(metavar="FIELD", help="At least one field, see below.")
     ] = None,
+    read: Annotated[
+        str | None,
+        typer.Option(
+            "--read",
+            metavar="owner|user|anyone",
+            help="Who reads rows: their owner (and admins), any signed-in user, or anyone. "
+            "Default: owner.",
+        ),
+    ] = None,
+    write: Annotated[
+        str | None,
+        typer.Option(
+            "--write",
+            metavar="owner|user|admin",
+            help="Who creates, changes and deletes rows: their owner (and admins), any "
+            "signed-in user, or admins only. Default: owner.",
+        ),
+    ] = None,
     public: Annotated[
         bool,
+        typer.Option("--public", help="Short for --read anyone --write user."),
+    ] = False,
+    soft_delete: Annotated[
+        bool,
         typer.Option(
-            "--public", help="Rows have no owner: anyone reads them, signed-in users write them."
+            "--soft-delete",
+            help="DELETE marks rows deleted (deleted_at); admins list them with ?deleted=true "
+            "and restore them with POST /{id}/restore.",
         ),
     ] = False,
     project: ProjectOption = None,
@@ -248,7 +273,15 @@ def add_feature(
 
         existing = ExistingProject.locate(project or Path.cwd())
         changes, names = plan_add_feature(
-            existing, FeatureRequest(name=name, fields=fields or [], public=public)
+            existing,
+            FeatureRequest(
+                name=name,
+                fields=fields or [],
+                read=read,
+                write=write,
+                public=public,
+                soft_delete=soft_delete,
+            ),
         )
         _carry_out(changes, existing.root, dry_run, f"add-feature {names.plural}")
         if not dry_run:

@@ -1,7 +1,8 @@
 """`.fastapi-gen.json`: what add-feature created, so remove-feature can take back exactly that.
 
-It records each feature's fields (to rebuild references), whether its rows have owners, its
-migration, and a hash of every file it wrote (to notice edits made since).
+It records each feature's fields (to rebuild references), whether its rows have owners, who
+may read and write them (in a project with users), its migration, and a hash of every file it
+wrote (to notice edits made since). Together they let `update` render the feature again.
 """
 
 import hashlib
@@ -22,6 +23,19 @@ class FeatureRecord:
     revision: str
     files: dict[str, str] = field(default_factory=dict)
     """Relative path -> sha256 of the content add-feature wrote."""
+    read: str | None = None
+    write: str | None = None
+    """`--read` and `--write` (owner, user, anyone, admin); None in a project without users,
+    and in records written before policies, where `owned` tells (owner/owner or anyone/user)."""
+    soft_delete: bool | None = None
+    """True for `--soft-delete`; left out otherwise."""
+
+    @property
+    def access(self) -> tuple[str, str]:
+        """(read, write), for records written before policies too."""
+        if self.read is not None and self.write is not None:
+            return self.read, self.write
+        return ("owner", "owner") if self.owned else ("anyone", "user")
 
 
 def digest(content: str | bytes) -> str:
@@ -56,10 +70,25 @@ def _record(name: str, raw: object) -> FeatureRecord:
         for path, sha in files.items()
     ):
         raise _damaged(f"the files of '{name}' are not project paths with their hashes")
-    unknown = set(raw) - {"fields", "owned", "revision", "files"}
+    access = {key: raw.get(key) for key in ("read", "write")}
+    for key, value in access.items():
+        if value is not None and value not in {"owner", "user", "anyone", "admin"}:
+            raise _damaged(f"'{key}' of '{name}' is not owner, user, anyone or admin")
+    soft_delete = raw.get("soft_delete")
+    if soft_delete is not None and soft_delete is not True:
+        raise _damaged(f"'soft_delete' of '{name}' is not true")
+    unknown = set(raw) - {"fields", "owned", "revision", "files", "read", "write", "soft_delete"}
     if unknown:
         raise _damaged(f"feature '{name}' has unknown keys ({', '.join(sorted(unknown))})")
-    return FeatureRecord(fields=fields, owned=owned, revision=revision, files=files)
+    return FeatureRecord(
+        fields=fields,
+        owned=owned,
+        revision=revision,
+        files=files,
+        read=access["read"],
+        write=access["write"],
+        soft_delete=soft_delete,
+    )
 
 
 def load(root: Path) -> dict[str, FeatureRecord]:
@@ -83,5 +112,10 @@ def dump(features: dict[str, FeatureRecord]) -> str | None:
     """The manifest's text, or None when no feature is left (the file then goes away)."""
     if not features:
         return None
-    raw = {"features": {name: asdict(features[name]) for name in sorted(features)}}
+    raw = {
+        "features": {
+            name: {key: value for key, value in asdict(features[name]).items() if value is not None}
+            for name in sorted(features)
+        }
+    }
     return json.dumps(raw, indent=2, sort_keys=True) + "\n"

@@ -160,12 +160,6 @@ def _commit_tree(
     return run_git(git, root, "commit-tree", tree, *parents, "-m", message, env=IDENTITY)
 
 
-def same_tree(git: str, root: Path, first: str, second: str) -> bool:
-    trees = run_git(git, root, "rev-parse", f"{first}^{{tree}}", f"{second}^{{tree}}")
-    old, new = trees.split()
-    return old == new
-
-
 def advance(git: str, root: Path, commit: str, *, expected: str | None) -> None:
     """Point the record at ``commit``, refusing if someone moved it meanwhile."""
     run_git(git, root, "update-ref", "-m", "fastapi-gen", REF, commit, expected or "")

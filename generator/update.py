@@ -135,7 +135,14 @@ def render_fresh(
         path.unlink()
     records = load(project.root)
     for name, record in sorted(records.items(), key=lambda item: item[1].revision):
-        request = FeatureRequest(name=name, fields=record.fields, public=not record.owned)
+        read, write = record.access if project.auth else (None, None)
+        request = FeatureRequest(
+            name=name,
+            fields=record.fields,
+            read=read,
+            write=write,
+            soft_delete=bool(record.soft_delete),
+        )
         changes, _ = plan_add_feature(ExistingProject.locate(fresh), request)
         changes.apply(fresh)
     for path, text in brought.items():

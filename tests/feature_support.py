@@ -6,9 +6,9 @@ import shutil
 import stat
 from pathlib import Path
 
-from generator.codegen import FeatureNames
 from generator.existing import ExistingProject
 from generator.feature import FeatureRequest, plan_add_feature, plan_remove_feature
+from generator.feature.names import FeatureNames
 from generator.project import create_project
 from generator.spec import Database, ProjectSpec
 

@@ -182,11 +182,17 @@ def test_add_feature_help_documents_the_field_syntax() -> None:
         "enum:VALUE1:VALUE2",
         "ref:FEATURE",
         "ref:users",
+        "refs:FEATURE",
         "optional",
         "unique",
         "index",
         "default=VALUE",
         "--public",
+        "--read",
+        "--write",
+        "--soft-delete",
+        "owner|user|anyone",
+        "owner|user|admin",
         "--project",
         "--dry-run",
         "customer:ref:customers",
@@ -247,3 +253,13 @@ def test_removing_an_applied_migration_says_how_to_fix_the_database(root: Path) 
 
     assert result.exit_code == 0, result.output
     assert "alembic downgrade base" in result.output
+
+
+@pytest.mark.parametrize("flags", [["--read", "user"], ["--write", "admin"], ["--public"]])
+def test_policies_are_refused_without_users(root: Path, flags: list[str]) -> None:
+    before = snapshot(root)
+
+    result = invoke("add-feature", "orders", *ORDER_FIELDS, *flags)
+
+    assert_one_line_error(result, 2, "need users, and this project has none (--no-auth)")
+    assert snapshot(root) == before

@@ -5,6 +5,7 @@ Two projects (with and without auth) are rendered once; every test works on its 
 
 import errno
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -291,6 +292,91 @@ def test_a_reference_chain(auth_project: ExistingProject) -> None:
     assert 'ForeignKey("customers.id"' in model
     migration = "".join(read(auth_project, "migrations/versions/0003_orders.py").split())
     assert 'sa.ForeignKeyConstraint(["customer_id"],["customers.id"]' in migration
+
+
+def test_a_reference_to_its_own_table_is_a_nullable_parent(project: ExistingProject) -> None:
+    before = snapshot(project.root)
+    add(project, "categories", "name:str:40", "parent:ref:categories")
+
+    model = read(project, "app/features/categories/models.py")
+    assert "parent_id: Mapped[int | None]" in model
+    assert 'ForeignKey("categories.id", ondelete="SET NULL")' in model
+    (path,) = (project.root / "migrations/versions").glob("*_categories.py")
+    migration = "".join(path.read_text().split())
+    assert 'sa.ForeignKeyConstraint(["parent_id"],["categories.id"]' in migration
+    service = read(project, "app/features/categories/service.py")
+    assert "raise CategoryRefersToItself" in service
+    assert "categories_service" not in service  # it checks parents with its own get()
+    assert manifest.load(project.root)["categories"].fields[1] == "parent:ref:categories"
+
+    remove(project, "categories")
+    assert snapshot(project.root) == before
+
+
+def test_soft_delete_keeps_rows_and_unique_values_among_live_rows(
+    project: ExistingProject,
+) -> None:
+    before = snapshot(project.root)
+    request = FeatureRequest(name="tasks", fields=["title:str:80:unique"], soft_delete=True)
+    changes, _ = plan_add_feature(project, request)
+    changes.apply(project.root)
+
+    model = read(project, "app/features/tasks/models.py")
+    assert "deleted_at: Mapped[dt.datetime | None]" in model
+    assert 'sqlite_where=text("deleted_at IS NULL")' in model
+    assert model.count("unique=True") == 1  # the partial index: no constraint beside it
+    router = read(project, "app/features/tasks/router.py")
+    assert '@router.post("/{task_id}/restore"' in router
+    assert ("AdminUser" in router) is project.auth
+    assert manifest.load(project.root)["tasks"].soft_delete is True
+
+    remove(project, "tasks")
+    assert snapshot(project.root) == before
+
+
+def test_links_live_in_a_table_of_their_own_that_goes_with_the_feature(
+    project: ExistingProject,
+) -> None:
+    add(project, "tags", "label:str:40")
+    before = snapshot(project.root)
+    add(project, "tasks", "title:str", "tags:refs:tags")
+
+    model = read(project, "app/features/tasks/models.py")
+    assert 'class TaskTag(Base):\n    """' in model
+    assert '__tablename__ = "tasks_tags"' in model
+    assert "def tag_ids(self) -> list[int]:" in model
+    (path,) = (project.root / "migrations/versions").glob("*_tasks.py")
+    migration = "".join(path.read_text().split())
+    assert 'sa.PrimaryKeyConstraint("task_id","tag_id",name=op.f("pk_tasks_tags"))' in migration
+    assert migration.count('ondelete="CASCADE"') == 2 + project.auth  # + the owner's
+    assert 'op.drop_table("tasks_tags")' in migration
+    schemas = read(project, "app/features/tasks/schemas.py")
+    assert "tag_ids: Annotated[list[JsonId], Field(max_length=100)] = []" in schemas
+    assert "tag_id: RowId | None = None" in schemas
+
+    with pytest.raises(InvalidInput, match="tasks refer to it"):
+        plan_remove_feature(project, "tags", force=False)
+    remove(project, "tasks")
+    assert snapshot(project.root) == before
+
+
+@pytest.mark.parametrize(
+    ("fields", "why"),
+    [
+        (("tags:refs:tags",), "a field besides its refs"),
+        (("title", "tags:refs:tags:optional"), "takes no 'optional'"),
+        (("title", "tags:refs:tags:unique"), "cannot be unique"),
+        (("title", "tasks:refs:tasks"), "not to the feature itself"),
+        (("title", "tag_ids:refs:tags"), "name a refs field by the plural"),
+        (("title", "tags:refs:nothing"), "there is no feature 'nothing'"),
+    ],
+)
+def test_refs_that_cannot_work_are_refused(
+    open_project: ExistingProject, fields: tuple[str, ...], why: str
+) -> None:
+    add(open_project, "tags", "label:str:40")
+    with pytest.raises(InvalidInput, match=re.escape(why)):
+        plan(open_project, "tasks", *fields)
 
 
 def test_a_reference_to_users_needs_auth(

@@ -10,9 +10,12 @@ from typing import Any
 
 import pytest
 
-from generator.codegen import FeatureNames, FieldView, Imports
 from generator.errors import InvalidInput
-from generator.fields import FieldSpec, FieldType, parse_field, parse_fields
+from generator.feature.fields import parse_field, parse_fields
+from generator.feature.imports import Imports
+from generator.feature.names import FeatureNames
+from generator.feature.spec import FieldSpec, FieldType
+from generator.feature.views import FieldView
 
 FT = FieldType
 

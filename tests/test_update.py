@@ -19,9 +19,11 @@ from generator.pristine import REF
 from generator.template import TEMPLATE_VARIABLE, template_source
 
 FEATURES = [
-    ["customers", "name:str:80", "email:str:unique"],
+    ["customers", "name:str:80", "email:str:unique", "--soft-delete"],
     ["orders", "total:decimal:10:2", "customer:ref:customers", "status:enum:new,paid"],
     ["Tag", "label:str:40", "--public"],
+    # Re-rendered from the policy the manifest records.
+    ["products", "title:str:80", "--read", "user", "--write", "admin"],
 ]
 README_LINE = "A line only version B has."
 
@@ -252,7 +254,8 @@ def test_a_database_migrated_before_the_update_upgrades_and_the_checks_pass(
 
     # The template's new revision follows the features' (already applied) ones.
     migration = (project / "migrations/versions/b1_users_locale.py").read_text()
-    assert 'down_revision: str | None = "0004"' in migration
+    last = f"{len(FEATURES) + 1:04d}"  # 0001 is users and auth
+    assert f'down_revision: str | None = "{last}"' in migration
     check("alembic", "upgrade", "head")
     assert "No new upgrade operations detected" in check("alembic", "check")
     check("ruff", "check", ".")

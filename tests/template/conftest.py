@@ -38,8 +38,9 @@ VARIANTS = [
     for auth in (True, False)
 ]
 
-# Together: every field type and modifier, a reference chain, a feature of references only,
-# and (with auth) a public feature that points at users.
+# Together: every field type and modifier, a reference chain, a feature of references only, a
+# tree (a reference to its own table) with soft deletes, many-to-many links, and (with auth) a
+# public feature that points at users and one feature per access policy.
 FEATURES = [
     [
         "customers",
@@ -64,10 +65,25 @@ FEATURES = [
         "discount:decimal:3:3:optional",
         "customer:ref:customers",
     ],
-    # Only references, as a join table has.
-    ["favorites", "customer:ref:customers", "item:ref:order-items:optional"],
-]
-AUTH_FEATURES = [["Tag", "label:str:40:unique", "author:ref:users:optional", "--public"]]
+    # A reference to its own table (a tree), with soft deletes: unique among live rows.
+    ["categories", "name:str:40:unique", "parent:ref:categories", "--soft-delete"],
+    # Only references, as a join table has; one to rows that may be soft-deleted.
+    ["favorites", "customer:ref:customers", "item:ref:order-items:optional",
+     "category:ref:categories:optional"],
+    # Many-to-many: to rows with owners (with auth), and to rows that may be soft-deleted.
+    ["notes", "text:str:200", "items:refs:order-items", "categories:refs:categories"],
+]  # fmt: skip
+# With auth, every sensible access policy: --read owner --write owner is the default (above),
+# --public is --read anyone --write user; the other five follow, small to keep CI quick.
+AUTH_FEATURES = [
+    ["Tag", "label:str:40:unique", "author:ref:users:optional", "--public"],
+    ["products", "title:str:80", "price:decimal:8:2", "--read", "user", "--write", "admin"],
+    ["brands", "name:str:40:unique", "--read", "anyone", "--write", "admin", "--soft-delete"],
+    ["posts", "title:str:80:unique", "customer:ref:customers:optional", "--read", "anyone",
+     "--write", "owner"],
+    ["comments", "text:str:200", "post:ref:posts", "--read", "user", "--write", "owner"],
+    ["wikis", "body:text", "parent:ref:wikis", "--read", "user", "--write", "user"],
+]  # fmt: skip
 
 
 @dataclass

@@ -44,8 +44,23 @@ def referring_paths(features: list[list[str]]) -> list[str]:
     return [
         parse_feature_name(name).url
         for name, *fields in features
-        if any(":ref:" in field for field in fields)
+        if any(":ref:" in field or ":refs:" in field for field in fields)
     ]
+
+
+def guarded_paths(features: list[list[str]]) -> list[str]:
+    """URL paths of the features whose writes a plain signed-in user may be refused (403)."""
+    from generator.feature import parse_feature_name
+
+    found = []
+    for name, *arguments in features:
+        write = arguments[arguments.index("--write") + 1] if "--write" in arguments else None
+        read = arguments[arguments.index("--read") + 1] if "--read" in arguments else "owner"
+        # --soft-delete: a plain user's ?deleted=true and restores are refused (403) too
+        soft = "--soft-delete" in arguments
+        if soft or write == "admin" or (write == "owner" and read != "owner"):
+            found.append(parse_feature_name(name).url)
+    return found
 
 
 def write_config(path: Path, features: list[list[str]]) -> Path:
@@ -62,8 +77,24 @@ def write_config(path: Path, features: list[list[str]]) -> Path:
         'include-method = ["POST", "PATCH"]\n'
         "[operations.checks.positive_data_acceptance]\n"
         'expected-statuses = ["2xx", "401", "403", "404", "409", "422"]\n'
+        + _guarded_config(guarded_paths(features))
     )
     return path
+
+
+def _guarded_config(urls: list[str]) -> str:
+    """--write admin refuses a plain user's valid writes with 403, as does --write owner on a
+    row others may read, and --soft-delete a plain user's ?deleted=true and restores: that is
+    the policy, not a failure."""
+    if not urls:
+        return ""
+    return (
+        "[[operations]]\n"
+        f'include-path-regex = "^{API}/({"|".join(urls)})(/|$)"\n'
+        'include-method = ["GET", "POST", "PATCH", "DELETE"]\n'
+        "[operations.checks.positive_data_acceptance]\n"
+        'expected-statuses = ["2xx", "403", "404", "409", "422"]\n'
+    )
 
 
 def schemathesis_command(server: Server, token: str | None, config: Path) -> list[str]:

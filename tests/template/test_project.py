@@ -6,6 +6,8 @@ from tests.template.conftest import AUTH_FEATURES, FEATURES, Project
 
 # The rendered project's own test suite, per variant: a drop means tests went missing.
 EXPECTED_TESTS = {True: 173, False: 102}
+# The same after add-feature has added FEATURES (and, with auth, AUTH_FEATURES).
+EXPECTED_TESTS_WITH_FEATURES = {True: 897, False: 395}
 # Tool output inside a project, not rendered from the template.
 CACHES = frozenset({".git", ".ruff_cache", ".mypy_cache", ".pytest_cache", "__pycache__"})
 # Of the project's own code, with branches, as its own coverage settings measure it.
@@ -36,6 +38,7 @@ def test_its_own_test_suite_passes(project: Project) -> None:
     if project.variant.features:
         features = len(FEATURES) + (len(AUTH_FEATURES) if project.variant.auth else 0)
         assert passed >= base + features * MIN_TESTS_PER_FEATURE
+        assert passed == EXPECTED_TESTS_WITH_FEATURES[project.variant.auth]
     else:
         assert passed == base
 

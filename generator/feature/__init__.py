@@ -1,0 +1,16 @@
+"""add-feature and remove-feature.
+
+A feature is a package in app/features/ (model, schemas, service, router, exceptions), its tests
+and factories in tests/features/, and one Alembic revision. The app discovers feature packages,
+so nothing else is edited; `.fastapi-gen.json` records what was written.
+
+The story in reading order: `names` (what a feature is called) and `reserved` (what it cannot
+be called); `spec`, `types` and `fields` (a field, its type, and parsing it); `views` and
+`context` (what the templates are given); `render` (the templates into files); `plan` (the
+whole change, checked before anything is written).
+"""
+
+from generator.feature.names import parse_feature_name
+from generator.feature.plan import FeatureRequest, plan_add_feature, plan_remove_feature
+
+__all__ = ["FeatureRequest", "parse_feature_name", "plan_add_feature", "plan_remove_feature"]

@@ -1,0 +1,117 @@
+"""Field definitions from the command line: `NAME[:TYPE[:ARG ...]][:MODIFIER ...]`.
+
+Shell-safe on purpose (no braces, brackets or question marks), so nothing needs quoting:
+`title:str:120`, `total:decimal:10:2`, `status:enum:pending:paid:default=pending`,
+`note:text:optional`, `email:str:unique`, `customer:ref:customers`. Enum values may also be
+one comma list, `kind:enum:index,unique,other`, where a value may spell a modifier.
+
+What each type accepts is its kind's business (generator/feature/types.py); this reads the
+token's shape and its modifiers.
+"""
+
+import keyword
+import re
+from dataclasses import replace
+
+from generator.feature import reserved
+from generator.feature.spec import FieldSpec, FieldType, refuse
+from generator.feature.types import ENUM_VALUE, KINDS, check_default
+
+MODIFIERS = ("optional", "unique", "index", "default=VALUE")
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
+_TYPE_NAMES = tuple(field_type.value for field_type in FieldType)
+
+
+def parse_field(token: str) -> FieldSpec:
+    """Parse one `NAME[:TYPE[:ARG ...]][:MODIFIER ...]` token, or raise InvalidInput naming it."""
+    if not token.isprintable():
+        raise refuse(token, "it holds control characters or bytes that are not UTF-8")
+    name, *rest = token.split(":")
+    _check_name(token, name)
+
+    field_type = FieldType.STR
+    if rest and rest[0] in _TYPE_NAMES:
+        field_type = FieldType(rest.pop(0))
+    elif rest and not _is_modifier(rest[0]):
+        raise refuse(token, f"unknown type '{rest[0]}' (types: {', '.join(_TYPE_NAMES)})")
+
+    # Type arguments come first; whatever follows them must be a modifier.
+    arguments: list[str] = []
+    while rest and not _is_modifier(rest[0]):
+        arguments.append(rest.pop(0))
+    spec = replace(KINDS[field_type].arguments(token, name, arguments), source=token)
+    spec = _with_modifiers(spec, rest)
+    _check_combination(spec)
+    return spec
+
+
+def _check_name(token: str, name: str) -> None:
+    if not _IDENTIFIER.fullmatch(name):
+        raise refuse(token, "the name must be snake_case: a lower-case letter, then a-z, 0-9, _")
+    if len(name) > reserved.MAX_NAME_LENGTH:
+        raise refuse(token, f"the name is longer than {reserved.MAX_NAME_LENGTH} characters")
+    if keyword.iskeyword(name):
+        raise refuse(token, f"'{name}' is a Python keyword")
+    if name in reserved.AMBIGUOUS:
+        raise refuse(token, f"'{name}' is refused by ruff as too easily read as 1 (E741)")
+    if name in reserved.FIELDS or name.startswith("model_"):
+        raise refuse(token, f"'{name}' is already used by every model, schema or list endpoint")
+
+
+def _with_modifiers(spec: FieldSpec, modifiers: list[str]) -> FieldSpec:
+    token = spec.source
+    flags: set[str] = set()
+    default: str | None = None
+    for position, modifier in enumerate(modifiers):
+        if modifier in modifiers[:position]:
+            raise refuse(token, f"'{modifier}' is given twice")
+        if modifier.startswith("default="):
+            # The value may itself hold ':' (times, URLs), so it takes the rest of the token.
+            default = ":".join(modifiers[position:]).removeprefix("default=")
+            break
+        if modifier not in {"optional", "unique", "index"}:
+            hint = ""
+            if spec.type is FieldType.ENUM and ENUM_VALUE.fullmatch(modifier):
+                hint = "; an enum value that spells a modifier goes in a comma list, e.g. "
+                hint += "kind:enum:draft,optional,final"
+            raise refuse(
+                token, f"unknown modifier '{modifier}' (modifiers: {', '.join(MODIFIERS)}){hint}"
+            )
+        flags.add(modifier)
+    if default is not None:
+        check_default(token, spec, default)
+    return replace(
+        spec,
+        optional="optional" in flags,
+        unique="unique" in flags,
+        index="index" in flags,
+        default=default,
+    )
+
+
+def _check_combination(spec: FieldSpec) -> None:
+    """Refuse the modifiers a type cannot take on one of the databases."""
+    kind = KINDS[spec.type]
+    if spec.unique and kind.not_unique:
+        raise refuse(spec.source, kind.not_unique)
+    if spec.index and kind.not_indexed:
+        raise refuse(spec.source, kind.not_indexed)
+    problem = kind.check(spec)
+    if problem is not None:
+        raise refuse(spec.source, problem)
+
+
+def _is_modifier(part: str) -> bool:
+    return part in {"optional", "unique", "index"} or part.startswith("default=")
+
+
+def parse_fields(tokens: list[str]) -> list[FieldSpec]:
+    """Parse every token; names (and the columns they become) must be distinct."""
+    fields = [parse_field(token) for token in tokens]
+    seen: dict[str, str] = {}
+    for field in fields:
+        for taken in {field.name, field.column}:
+            if taken in seen:
+                raise refuse(field.source, f"'{taken}' is already used by '{seen[taken]}'")
+            seen[taken] = field.source
+    return fields

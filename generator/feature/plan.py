@@ -1,0 +1,299 @@
+"""add-feature and remove-feature: plan every file first, check, then write all or nothing."""
+
+import ast
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from generator import manifest
+from generator.changes import Changes
+from generator.errors import InvalidInput
+from generator.existing import FEATURES_DIR, TESTS_FEATURES_DIR, VERSIONS_DIR, ExistingProject
+from generator.feature import reserved
+from generator.feature.context import build_context
+from generator.feature.fields import parse_fields
+from generator.feature.names import FeatureNames, feature_names, parse_feature_name, target_names
+from generator.feature.policy import resolve_policy
+from generator.feature.render import check_database_names, check_line_lengths, render_files
+from generator.feature.spec import FieldSpec, FieldType
+from generator.feature.views import FieldView, Target
+from generator.files import parse_python, read_bytes
+from generator.migrations import next_revision_id, read_revisions, single_head
+
+
+@dataclass(frozen=True)
+class FeatureRequest:
+    name: str
+    fields: list[str]
+    read: str | None = None
+    write: str | None = None
+    public: bool = False
+    """The name of `--read anyone --write user`."""
+    soft_delete: bool = False
+
+
+def _target(
+    project: ExistingProject,
+    records: dict[str, manifest.FeatureRecord],
+    field: FieldSpec,
+    feature: FeatureNames,
+    *,
+    private: bool,
+    soft_delete: bool,
+) -> Target:
+    names = target_names(field.target or "")
+    if field.type is FieldType.REFS and names.plural in {feature.plural, "users"}:
+        raise InvalidInput(
+            f"Invalid field '{field.source}': refs links to another feature, not to "
+            f"{'users' if names.plural == 'users' else 'the feature itself'}."
+        )
+    if names.plural == feature.plural:
+        return Target(names=feature, owned=private, is_self=True, soft_deleted=soft_delete)
+    if names.plural == "users":
+        if not project.auth:
+            raise InvalidInput(
+                f"Invalid field '{field.source}': this project has no users (--no-auth)."
+            )
+        if field.unique:
+            # Users may name only themselves, so a unique reference would cap everyone at one row.
+            raise InvalidInput(
+                f"Invalid field '{field.source}': a reference to users cannot be unique; "
+                "rows name the signed-in user, who would be limited to one."
+            )
+        return Target(names=feature_names("users"), owned=False)
+    record = records.get(names.plural)
+    if record is None:
+        raise InvalidInput(
+            f"Invalid field '{field.source}': there is no feature '{field.target}' to refer to"
+            + (f" (features: {', '.join(sorted(records))})." if records else "; add it first.")
+        )
+    return Target(
+        names=names, owned=record.access[0] == "owner", soft_deleted=bool(record.soft_delete)
+    )
+
+
+def _is_self_reference(spec: FieldSpec, feature: FeatureNames) -> bool:
+    if spec.type is not FieldType.REF:
+        return False
+    try:
+        return target_names(spec.target or "").plural == feature.plural
+    except InvalidInput:
+        return False  # _target refuses it with the field's name
+
+
+def _existing_models(project: ExistingProject) -> tuple[set[str], set[str]]:
+    """Class and table names the project's models define, read from source."""
+    classes: set[str] = set()
+    tables: set[str] = set()
+    for models in sorted((project.root / FEATURES_DIR).glob("*/models.py")):
+        tree = parse_python(models, project.root)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                classes.add(node.name)
+            elif (
+                isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == "__tablename__" for t in node.targets)
+                and isinstance(node.value, ast.Constant)
+            ):
+                tables.add(str(node.value.value))
+    return classes, tables
+
+
+def _check_clashes(project: ExistingProject, names: FeatureNames, views: list[FieldView]) -> None:
+    classes, tables = _existing_models(project)
+    if names.plural in tables:
+        raise InvalidInput(
+            f"Feature '{names.plural}' would create a table the project already has."
+        )
+    if names.class_name in classes | reserved.CLASSES:
+        raise InvalidInput(
+            f"Feature '{names.plural}' would define a class {names.class_name}, a name the "
+            "project or the generated code already uses; choose another name."
+        )
+    generated = {
+        f"{names.class_name}{suffix}"
+        for suffix in ("Create", "Read", "Update", "Query", "Sort", "NotFound", "Conflict")
+    }
+    for view in views:
+        if view.spec.type is FieldType.ENUM and view.enum_class in generated | classes:
+            raise InvalidInput(
+                f"Invalid field '{view.spec.source}': its enum class {view.enum_class} would "
+                "clash with another class; rename the field."
+            )
+        if not view.is_many:
+            continue
+        if view.spec.link_name == names.singular:
+            raise InvalidInput(
+                f"Invalid field '{view.spec.source}': its links would need the column "
+                f"{names.id_param} twice; rename the field."
+            )
+        if view.link_table in tables or view.link_class in generated | classes | reserved.CLASSES:
+            raise InvalidInput(
+                f"Invalid field '{view.spec.source}': its link table {view.link_table} or class "
+                f"{view.link_class} would clash with one the project has; rename the field."
+            )
+
+
+def plan_add_feature(
+    project: ExistingProject, request: FeatureRequest
+) -> tuple[Changes, FeatureNames]:
+    """Everything add-feature would write; raises InvalidInput before anything is written."""
+    names = parse_feature_name(request.name)
+    records = manifest.load(project.root)
+    if names.plural in records or project.has_feature(names.plural):
+        raise InvalidInput(
+            f"Feature '{names.plural}' already exists in app/features/{names.plural}/."
+        )
+    if not request.fields:
+        raise InvalidInput("Give the feature at least one field, e.g. 'title:str:120'.")
+    if all(":refs:" in token for token in request.fields):
+        raise InvalidInput(
+            "Give the feature a field besides its refs (links are kept beside a row, not as "
+            "one), e.g. 'title:str:120'."
+        )
+    # A reference to the feature's own table is nullable: the first row has nothing to name.
+    specs = [
+        replace(spec, optional=True) if _is_self_reference(spec, names) else spec
+        for spec in parse_fields(request.fields)
+    ]
+    policy = resolve_policy(request.read, request.write, public=request.public, auth=project.auth)
+    private = policy is not None and policy.private
+    views = [
+        FieldView(
+            spec,
+            names,
+            _target(project, records, spec, names, private=private, soft_delete=request.soft_delete)
+            if spec.type in {FieldType.REF, FieldType.REFS}
+            else None,
+            per_owner=private,
+            live_only=request.soft_delete,
+        )
+        for spec in specs
+    ]
+    _check_clashes(project, names, views)
+    revisions = read_revisions(project.root / VERSIONS_DIR)
+    revision = next_revision_id(revisions)
+    migration = VERSIONS_DIR / f"{revision}_{names.plural}.py"
+    context = build_context(project, names, views, policy, soft_delete=request.soft_delete)
+    context.update(revision=revision, down_revision=single_head(revisions))
+
+    from generator.formatting import format_python, line_length
+
+    limit = line_length(project.root)
+    check_database_names(names, context)
+    files = format_python(project.root, render_files(context, names, migration))
+    check_line_lengths(names, files, limit)
+    taken = sorted(str(path) for path in files if (project.root / path).exists())
+    if taken:
+        raise InvalidInput(f"Feature '{names.plural}' would overwrite {', '.join(taken)}.")
+    records[names.plural] = manifest.FeatureRecord(
+        fields=[spec.source for spec in specs],
+        owned=policy is not None and policy.owned,
+        read=policy.read.value if policy is not None else None,
+        write=policy.write.value if policy is not None else None,
+        soft_delete=True if request.soft_delete else None,
+        revision=revision,
+        files={str(path): manifest.digest(text) for path, text in sorted(files.items())},
+    )
+    changes = Changes(writes={**files, Path(manifest.MANIFEST): manifest.dump(records) or ""})
+    return changes, names
+
+
+def _refers_to(token: str, plural: str) -> bool:
+    """Whether a recorded field token (`customer:ref:customers:optional`) points at `plural`.
+
+    Read leniently: a token the current rules would refuse was accepted when it was added.
+    """
+    parts = token.split(":")
+    if len(parts) < 3 or parts[1] not in {FieldType.REF, FieldType.REFS}:
+        return False
+    try:
+        return target_names(parts[2]).plural == plural
+    except InvalidInput:
+        return False
+
+
+def _references_to(plural: str, records: dict[str, manifest.FeatureRecord]) -> list[str]:
+    """Features with a `ref` field pointing at `plural`."""
+    return sorted(
+        other
+        for other, record in records.items()
+        if other != plural and any(_refers_to(token, plural) for token in record.fields)
+    )
+
+
+def _exists(path: Path) -> bool:
+    """Present on disk, a dangling link included (reading it then says what is wrong)."""
+    return path.exists() or path.is_symlink()
+
+
+def plan_remove_feature(
+    project: ExistingProject, name: str, *, force: bool
+) -> tuple[Changes, FeatureNames, list[str]]:
+    """What remove-feature would delete; the third item holds notes on what it leaves behind."""
+    names = parse_feature_name(name)
+    records = manifest.load(project.root)
+    record = records.get(names.plural)
+    if record is None:
+        if project.has_feature(names.plural):
+            raise InvalidInput(
+                f"Feature '{names.plural}' was not created by add-feature; remove it by hand."
+            )
+        raise InvalidInput(f"There is no feature '{name}' to remove.")
+
+    problems = []
+    referrers = _references_to(names.plural, records)
+    if referrers:
+        problems.append(f"{', '.join(referrers)} refer to it")
+    edited = sorted(
+        path
+        for path, expected in record.files.items()
+        if _exists(project.root / path)
+        and manifest.digest(read_bytes(project.root / path, project.root)) != expected
+    )
+    if edited:
+        problems.append(f"edited since it was added: {', '.join(edited)}")
+    revisions = read_revisions(project.root / VERSIONS_DIR)
+    migration = next(
+        (str(r.path.relative_to(project.root)) for r in revisions if r.id == record.revision), None
+    )
+    try:
+        head = single_head(revisions)
+    except InvalidInput:
+        if not force:
+            raise
+        head = None  # several heads: keep the migration, as for any that is not the head
+    notes = [f"note   {', '.join(referrers)} still refer to it: fix them"] if referrers else []
+    if migration is not None and head != record.revision:
+        problems.append(
+            f"its migration {record.revision} is not the latest, later ones build on it"
+        )
+        notes.append(f"kept {migration}: write a migration that drops '{names.plural}'")
+    elif migration is not None:
+        previous = next(r.down_revisions for r in revisions if r.id == record.revision)
+        stamp = previous[0] if previous else "base"
+        notes.append(
+            f"note   a database that applied {record.revision} needs "
+            f"'alembic downgrade {stamp}' before this, or 'alembic stamp {stamp}' after it"
+        )
+    if problems and not force:
+        raise InvalidInput(
+            f"Not removing '{names.plural}': {'; '.join(problems)}. "
+            "Use --force to remove it anyway."
+        )
+
+    deletes = [
+        Path(path)
+        for path in sorted(record.files)
+        if _exists(project.root / path) and not (path == migration and head != record.revision)
+    ]
+    del records[names.plural]
+    text = manifest.dump(records)
+    changes = Changes(
+        deletes=deletes,
+        prune=[FEATURES_DIR / names.plural, TESTS_FEATURES_DIR / names.plural],
+    )
+    if text is None:
+        changes.deletes.append(Path(manifest.MANIFEST))
+    else:
+        changes.writes[Path(manifest.MANIFEST)] = text
+    return changes, names, notes
