@@ -9,7 +9,9 @@ EXPECTED_TESTS = {True: 173, False: 102}
 # The same after add-feature has added FEATURES (and, with auth, AUTH_FEATURES).
 EXPECTED_TESTS_WITH_FEATURES = {True: 897, False: 395}
 # Tool output inside a project, not rendered from the template.
-CACHES = frozenset({".git", ".ruff_cache", ".mypy_cache", ".pytest_cache", "__pycache__"})
+CACHES = frozenset(
+    {".git", ".ruff_cache", ".mypy_cache", ".pytest_cache", "__pycache__", ".coverage"}
+)
 # Of the project's own code, with branches, as its own coverage settings measure it.
 MIN_COVERAGE = 90
 # Each added feature brings at least this many tests (endpoints, validation, filters, ...).
