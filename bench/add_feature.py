@@ -5,20 +5,32 @@ is rendered once, outside the timings, and copied for every run, so each run add
 that has never seen the feature. The ten-feature project mixes every field type and modifier
 and a reference chain (customers <- orders <- order-items); its tests run with this
 environment's Python, which must hold the project's dependencies (the ``dev`` extra does).
-Not a test: run ``python bench/add_feature.py [--repeat N]``. Targets (issue 3): add-feature
-under 1 s, the ten-feature suite under 30 s.
+As in bench/cli.py, rows are quoted beside ``fastapi-gen --help`` measured in the same run,
+and ``--baseline CHECKOUT`` times another checkout interleaved with this one.
+Not a test: run ``python bench/add_feature.py [--repeat N] [--quick] [--baseline DIR]``.
+Targets (issue 3): add-feature under 1 s, the ten-feature suite under 30 s; issue 11: the
+three-field add-feature in 0.25 s.
 """
 
-import argparse
 import shutil
 import tempfile
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
-from cli import Timing, console_script, measure, measure_pytest, print_table, run
+from cli import (
+    YARDSTICK,
+    Variant,
+    arguments,
+    compare,
+    console_script,
+    measure,
+    measure_pytest,
+    print_table,
+    run,
+    variants_to_time,
+)
 
-ORDERS = ["orders", "title:str:120", "total:decimal:10:2", "status:enum:pending:paid"]
+ORDERS = ["orders", "total:decimal", "status:enum:pending:paid", "note:str:optional"]
 
 TEN_FEATURES = [
     [
@@ -48,70 +60,63 @@ TEN_FEATURES = [
 ]
 
 
-def measure_each(
-    label: str, repeat: int, prepare: Callable[[int], Path], once: Callable[[Path], object]
-) -> Timing:
-    """Time `once` on what `prepare` returns for each run; `prepare` is not timed."""
-    seconds: list[float] = []
-    for number in range(repeat):
-        target = prepare(number)
-        seconds += measure(label, 1, partial(once, target)).seconds
-    return Timing(label, seconds)
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (default 5)")
-    repeat = parser.parse_args().repeat
-    command = console_script()
-    timings: list[Timing] = []
+    options = arguments(__doc__ or "")
+    repeat, command = options.repeat, console_script()
+    variants = variants_to_time(options.baseline)
+    timings = compare(
+        YARDSTICK,
+        repeat,
+        variants,
+        lambda variant, _: lambda: run([command, "--help"], env=variant.env),
+    )
 
     with tempfile.TemporaryDirectory(prefix="fastapi-gen-bench-") as tmp:
         work = Path(tmp)
-        run([command, "new", "fresh", "--output", work, "--no-git"])
+        run([command, "new", "fresh", "--output", work, "--no-lock"])
         fresh = work / "fresh"
 
-        def copy_of_fresh(number: int) -> Path:
-            copy = work / f"add{number}"
-            shutil.copytree(fresh, copy)
-            return copy
+        def in_copy(
+            kind: str, *line: str, orders: bool = False
+        ) -> Callable[[Variant, int], Callable[[], object]]:
+            """Run `line` in a new copy of the fresh project (given orders first, if asked)."""
 
-        def with_orders(number: int) -> Path:
-            copy = work / f"remove{number}"
-            shutil.copytree(fresh, copy)
-            run([command, "add-feature", *ORDERS], cwd=copy)
-            return copy
+            def setup(variant: Variant, number: int) -> Callable[[], object]:
+                copy = work / f"{kind}-{variant.name}-{number}"
+                shutil.copytree(fresh, copy, symlinks=True)
+                if orders:
+                    run([command, "add-feature", *ORDERS], cwd=copy, env=variant.env)
+                return lambda: run([command, *line], cwd=copy, env=variant.env)
 
-        timings.append(
-            measure_each(
-                "fastapi-gen add-feature orders (3 fields)",
-                repeat,
-                copy_of_fresh,
-                lambda project: run([command, "add-feature", *ORDERS], cwd=project),
-            )
-        )
-        timings.append(
-            measure_each(
-                "fastapi-gen remove-feature orders",
-                repeat,
-                with_orders,
-                lambda project: run([command, "remove-feature", "orders"], cwd=project),
-            )
-        )
+            return setup
 
-        ten = work / "ten"
-        shutil.copytree(fresh, ten)
-        timings.append(
-            measure(
-                "the 10 add-feature commands, in sequence",
-                1,
-                lambda: [
-                    run([command, "add-feature", *feature], cwd=ten) for feature in TEN_FEATURES
-                ],
-            )
+        timings += compare(
+            "fastapi-gen add-feature orders (3 fields)",
+            repeat,
+            variants,
+            in_copy("add", "add-feature", *ORDERS),
         )
-        suite, tests = measure_pytest("pytest of the project with 10 features", repeat, ten)
-        timings.append(suite)
+        timings += compare(
+            "fastapi-gen remove-feature orders",
+            repeat,
+            variants,
+            in_copy("remove", "remove-feature", "orders", orders=True),
+        )
+        tests = 0
+        if not options.quick:
+            ten = work / "ten"
+            shutil.copytree(fresh, ten, symlinks=True)
+            timings.append(
+                measure(
+                    "the 10 add-feature commands, in sequence",
+                    1,
+                    lambda: [
+                        run([command, "add-feature", *feature], cwd=ten) for feature in TEN_FEATURES
+                    ],
+                )
+            )
+            suite, tests = measure_pytest("pytest of the project with 10 features", repeat, ten)
+            timings.append(suite)
 
     print_table(timings)
     if tests:
