@@ -1,19 +1,13 @@
 """Creating a project: check everything, render into a staging directory, move it into place."""
 
 import json
-import os
 import re
 import secrets
 import shutil
 import sys
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
-
-import copier
-import plumbum
-from copier.errors import CopierAnswersInterrupt, CopierError, InteractiveSessionError
 
 import generator
 from generator import pristine
@@ -23,7 +17,7 @@ from generator.interrupts import done, held
 from generator.lock import LOCK_FILE, find_uv, write_lock
 from generator.names import ProjectName, parse_project_name
 from generator.spec import ANSWERS_FILE, VERSION_KEY, CreatedProject, Database, ProjectSpec
-from generator.template import template_root, template_source
+from generator.template import template_root
 
 LOCK_SUBJECT = "Lock the dependencies with uv"
 
@@ -129,18 +123,12 @@ def render_answers(
     staging: Path, data: Mapping[str, Any], *, interactive: bool = False
 ) -> Mapping[str, Any]:
     """Render the installed template with these answers; `update` renders with recorded ones."""
+    from copier.errors import CopierAnswersInterrupt, CopierError, InteractiveSessionError
+
+    from generator import copying
+
     try:
-        with template_source() as source, _copier_without_git():
-            worker = copier.run_copy(
-                src_path=str(source),
-                dst_path=staging,
-                data=dict(data),
-                defaults=not interactive,
-                quiet=True,
-                unsafe=False,
-                cleanup_on_error=False,  # the staging directory is ours to remove
-                settings=copier.Settings(),  # the user's copier settings must not change our output
-            )
+        worker = copying.run_copy(dst_path=staging, data=dict(data), defaults=not interactive)
     except InteractiveSessionError as exc:
         raise InvalidInput(
             "--interactive needs a terminal; give the answers as options instead."
@@ -173,19 +161,6 @@ def _record_template(answers_file: Path) -> None:
     version = json.dumps(generator.__version__)
     text = re.sub(r"(?m)^(_src_path: .*)$", rf"\1\n{VERSION_KEY}: {version}", text)
     answers_file.write_text(text, encoding="utf-8")
-
-
-@contextmanager
-def _copier_without_git() -> Iterator[None]:
-    """Hide git from Copier while it renders: it halves the render time.
-
-    The template is a plain directory and the destination a fresh one, so Copier has no use for
-    git here, yet copier 9.19 runs ``git config`` once per rendered file (to sync executable
-    bits into a destination repository). Copier finds programs through plumbum's own copy of
-    PATH, which this points nowhere for the duration; our own git calls are unaffected.
-    """
-    with plumbum.local.env(PATH=os.devnull):
-        yield
 
 
 def _one_line(exc: BaseException) -> str:

@@ -15,7 +15,9 @@ from pathlib import Path
 from generator.errors import OperationFailed
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
-_NOT_TEMPLATE = shutil.ignore_patterns("__pycache__", "*.py[co]", ".*_cache")
+NOT_TEMPLATE = ("__pycache__", "*.py[co]", ".*_cache")
+"""What tools leave in a checkout's template directory that is not the template."""
+_NOT_TEMPLATE = shutil.ignore_patterns(*NOT_TEMPLATE)
 
 
 TEMPLATE_VARIABLE = "FASTAPI_GEN_TEMPLATE"
@@ -49,6 +51,8 @@ def template_source() -> Iterator[Path]:
     fails outright on a repository without commits. A source checkout is such a root, yet what
     we mean to render is its working tree, so Copier gets a snapshot of the working tree
     instead. The packaged template of a wheel is not a repository and is used in place.
+    (fastapi-gen's own renders hide git from Copier, and read the template in place: see
+    generator/copying.py; this is for Copier run as it is, by pytest-copie say.)
     """
     root = template_root()
     if not (root / ".git").exists():

@@ -6,11 +6,11 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-import copier
 import pytest
 from typer.testing import CliRunner, Result
 
 import generator
+from generator import copying
 from generator import project as project_module
 from generator.cli import app
 from generator.spec import PIP_STEPS, UV_STEPS
@@ -261,13 +261,13 @@ def test_multi_line_description_is_refused(tmp_path: Path) -> None:
 def test_a_failed_render_leaves_nothing_behind(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_run_copy = copier.run_copy
+    real_run_copy = copying.run_copy
 
     def render_then_fail(*args: Any, **kwargs: Any) -> Any:
         real_run_copy(*args, **kwargs)
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(copier, "run_copy", render_then_fail)
+    monkeypatch.setattr(copying, "run_copy", render_then_fail)
 
     result = invoke("new", "demo", "--output", str(tmp_path))
 
@@ -292,7 +292,7 @@ def test_a_missing_answer_is_bad_input(tmp_path: Path, monkeypatch: pytest.Monke
     def missing_answer(*args: Any, **kwargs: Any) -> Any:
         raise ValueError('Question "owner" is required')
 
-    monkeypatch.setattr(copier, "run_copy", missing_answer)
+    monkeypatch.setattr(copying, "run_copy", missing_answer)
 
     result = invoke("new", "demo", "--output", str(tmp_path))
 
@@ -328,13 +328,13 @@ def test_only_the_options_given_are_answered(
 ) -> None:
     """Everything else is the template's: its default, or with --interactive its question."""
     calls: list[dict[str, Any]] = []
-    real_run_copy = copier.run_copy
+    real_run_copy = copying.run_copy
 
     def record(*args: Any, **kwargs: Any) -> Any:
         calls.append(kwargs)
         return real_run_copy(*args, **{**kwargs, "defaults": True})  # no terminal to ask on
 
-    monkeypatch.setattr(copier, "run_copy", record)
+    monkeypatch.setattr(copying, "run_copy", record)
     monkeypatch.setattr(project_module, "_has_terminal", lambda: True)
 
     result = invoke("new", "demo", "--output", str(tmp_path), "--no-git", *options)

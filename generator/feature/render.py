@@ -32,6 +32,7 @@ def _frozenset_source(items: list[str]) -> str:
 def render_files(context: dict[str, Any], names: FeatureNames, migration: Path) -> dict[Path, str]:
     import jinja2
 
+    from generator.compiled import disk_cache
     from generator.template import template_root
 
     environment = jinja2.Environment(
@@ -41,6 +42,7 @@ def render_files(context: dict[str, Any], names: FeatureNames, migration: Path) 
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
         autoescape=False,
+        bytecode_cache=disk_cache(),
     )
     environment.filters["pyrepr"] = repr
     environment.filters["pyfrozenset"] = _frozenset_source
