@@ -136,9 +136,10 @@ def apply_and_record(changes: Changes, root: Path, what: str) -> None:
     an interrupted change never leaves a record of files that were not written.
     """
     git = shutil.which("git")
+    tip_before = None
     if git and is_repository(git, root):
         settle(git, root)
-    tip_before = tip(git, root) if git and is_repository(git, root) else None
+        tip_before = tip(git, root)
     if git is None or tip_before is None:
         changes.apply(root)
         return

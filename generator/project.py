@@ -6,6 +6,7 @@ import secrets
 import shutil
 import sys
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +46,16 @@ def create_project(spec: ProjectSpec) -> CreatedProject:
     except OSError as exc:
         raise OperationFailed(f"Cannot write in {output}: {exc.strerror}.") from exc
     try:
-        answers = _render(staging, spec, name)
-        lock = write_lock(uv, staging, spec.lock)
-        commit = _commit(git, staging, locked=lock.written) if git else None
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # git's first steps need nothing rendered: they run while Copier loads and renders.
+            repository = pool.submit(_init, git, staging) if git else None
+            answers = _render(staging, spec, name)
+            lock = write_lock(uv, staging, spec.lock)
+            commit = (
+                _commit(git, staging, repository, locked=lock.written)
+                if git and repository
+                else None
+            )
         with held():
             try:
                 staging.rename(target)
@@ -167,15 +175,21 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
-def _commit(git: str, repo: Path, *, locked: bool) -> str:
+def _init(git: str, repo: Path) -> list[str]:
+    """An empty repository in ``repo``; returns the settings its commits need (git_defaults)."""
+    defaults = git_defaults(git, repo, ceiling=True)
+    _git(git, repo, "init", "--quiet", config=defaults)
+    return defaults
+
+
+def _commit(git: str, repo: Path, initialized: "Future[list[str]]", *, locked: bool) -> str:
     """Make the project a repository whose first commit holds every rendered file.
 
     The lock file, when there is one, follows in a commit of its own: the first commit is
     exactly what the template rendered (the first pristine record, which `update` compares
     renders with), and the lock is the index's answer of the day, not the template's.
     """
-    defaults = git_defaults(git, repo, ceiling=True)
-    _git(git, repo, "init", "--quiet", config=defaults)
+    defaults = initialized.result()
     _git(git, repo, "add", "--all", "--", ".", f":(exclude){LOCK_FILE}")
     message = f"{pristine.FIRST_SUBJECT} {generator.__version__}"
     # --no-verify: hooks from the user's init.templateDir have no say over generated files.
