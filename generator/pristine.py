@@ -22,6 +22,8 @@ from generator.manifest import MANIFEST, FeatureRecord, digest
 REF = "refs/fastapi-gen/pristine"
 PENDING_REF = "refs/fastapi-gen/pending"
 """An update's render while the user resolves its conflicts (see settle)."""
+_IMPORT_REF = "refs/fastapi-gen/import"
+"""Named by git fast-import while it makes a record's commit, and gone when it ends."""
 _TRAILER = "Fastapi-gen-version:"
 FIRST_SUBJECT = "Initial commit from fastapi-gen"
 """How `new` names a project's first commit, which is its first record."""
@@ -112,21 +114,34 @@ def commit_changes(
     version: str,
     what: str,
 ) -> str:
-    """The record ``parent`` with some files written and some deleted, as a new commit."""
-    with _scratch_index() as env, tempfile.TemporaryDirectory(prefix="fastapi-gen-") as folder:
-        paths = [path.as_posix() for path in writes]
-        sources = [Path(folder) / str(number) for number in range(len(paths))]
-        for source, text in zip(sources, writes.values(), strict=True):
-            source.write_text(text, encoding="utf-8")
-        listing = "".join(f"{source}\n" for source in sources)
-        blobs = run_git(git, root, "hash-object", "-w", "--stdin-paths", stdin=listing).split()
-        entries = [f"100644 {blob}\t{path}\n" for blob, path in zip(blobs, paths, strict=True)]
-        # mode 0 removes the path from the index
-        entries += [f"0 {'0' * 40}\t{path.as_posix()}\n" for path in deletes]
-        run_git(git, root, "read-tree", parent, env=env)
-        run_git(git, root, "update-index", "--index-info", env=env, stdin="".join(entries))
-        tree = run_git(git, root, "write-tree", env=env)
-    return _commit_tree(git, root, tree, parent=parent, version=version, what=what)
+    """The record ``parent`` with some files written and some deleted, as a new commit.
+
+    One ``git fast-import`` writes the blobs, the tree and the commit (hash-object, read-tree,
+    update-index, write-tree and commit-tree took five processes) and hands back the commit;
+    the branch it names is deleted in the same run, so no ref moves here (see advance).
+    """
+    committer = f"{IDENTITY['GIT_COMMITTER_NAME']} <{IDENTITY['GIT_COMMITTER_EMAIL']}>"
+    stream = [
+        f"commit {_IMPORT_REF}\nmark :1\ncommitter {committer} now\n",
+        _data(_message(what, version)),
+        f"from {parent}\n",
+        *(f"M 100644 inline {_quoted(path)}\n{_data(text)}" for path, text in writes.items()),
+        *(f"D {_quoted(path)}\n" for path in deletes),
+        f"\nget-mark :1\nreset {_IMPORT_REF}\nfrom {'0' * 40}\n\n",
+    ]
+    options = ("--quiet", "--force", "--date-format=now")
+    return run_git(git, root, "fast-import", *options, stdin="".join(stream))
+
+
+def _data(text: str) -> str:
+    """fast-import's counted data: its length in bytes, then the text."""
+    return f"data {len(text.encode('utf-8', 'surrogateescape'))}\n{text}\n"
+
+
+def _quoted(path: Path) -> str:
+    """A path as fast-import reads it whatever its characters: C-style, in double quotes."""
+    escaped = path.as_posix().replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
 
 
 def apply_and_record(changes: Changes, root: Path, what: str) -> None:
@@ -157,8 +172,12 @@ def _commit_tree(
     git: str, root: Path, tree: str, *, parent: str | None, version: str, what: str
 ) -> str:
     parents = ["-p", parent] if parent else []
-    message = f"{what}\n\n{_TRAILER} {version}"
+    message = _message(what, version).removesuffix("\n")  # commit-tree ends it with one
     return run_git(git, root, "commit-tree", tree, *parents, "-m", message, env=IDENTITY)
+
+
+def _message(what: str, version: str) -> str:
+    return f"{what}\n\n{_TRAILER} {version}\n"
 
 
 def advance(git: str, root: Path, commit: str, *, expected: str | None) -> None:
