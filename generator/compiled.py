@@ -34,10 +34,10 @@ def cache_directory() -> Path | None:
 class DiskCache(jinja2.FileSystemBytecodeCache):
     """Compiled templates by name and settings; the source's checksum catches every edit.
 
-    Jinja's own key is the template's file name, but Copier renders from a fresh snapshot of a
-    checkout every run; what the compiled code depends on is the source (checked by Jinja on
-    every load), the environment's settings and the libraries that compile it. The cache is an
-    optimisation only: a directory that cannot be written is no error.
+    Jinja's own key is the template's absolute file name, yet what the compiled code depends on
+    is the source (checked by Jinja on every load), the environment's settings and the libraries
+    that compile it, so those make the key. The cache is an optimisation only: a directory that
+    cannot be written is no error.
     """
 
     def __init__(self, directory: Path) -> None:
