@@ -9,7 +9,9 @@ from app.core.config import Settings
 from app.core.db import get_session
 
 
-def get_app_settings(request: Request) -> Settings:
+# async, as every dependency without I/O: FastAPI runs a plain `def` one in the thread pool,
+# a hop there and back on every request that uses it.
+async def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

@@ -26,7 +26,6 @@ REQUEST: ContextVar[RequestContext | None] = ContextVar("request", default=None)
 # The access record's own fields, written as keys of their own in JSON.
 ACCESS_FIELDS = ("method", "path", "status", "duration_ms", "user_id")
 access_logger = logging.getLogger("app.access")
-ACCESS_MESSAGE = "%s %s %d %.2fms user=%s"
 
 
 _make_record = logging.getLogRecordFactory()
@@ -49,9 +48,10 @@ def log_access(
     work on every request that an access record, which has no source line, does not need.
     """
     if access_logger.isEnabledFor(logging.INFO):
-        arguments = (method, path, status, duration_ms, "-" if user_id is None else user_id)
+        user = "-" if user_id is None else user_id
+        message = f"{method} {path} {status} {duration_ms:.2f}ms user={user}"
         record = logging.getLogRecordFactory()(
-            access_logger.name, logging.INFO, "", 0, ACCESS_MESSAGE, arguments, None
+            access_logger.name, logging.INFO, "", 0, message, None, None
         )
         record.__dict__.update(
             method=method, path=path, status=status, duration_ms=duration_ms, user_id=user_id
@@ -94,6 +94,9 @@ class JsonFormatter(logging.Formatter):
 
 def configure_logging(level: str, log_format: str = "text") -> None:
     logging.setLogRecordFactory(_record_with_request_id)
+    # No line shows the thread or process that wrote it, so records do not look them up: in
+    # an event loop the thread is always the same, and the process id is a system call.
+    logging.logThreads = logging.logMultiprocessing = logging.logProcesses = False
     logging.config.dictConfig(
         {
             "version": 1,

@@ -23,7 +23,8 @@ class PageParams:
     offset: int
 
 
-def page_params(
+# async: a plain `def` dependency costs a thread-pool hop (see app/core/dependencies.py).
+async def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")] = 20,
     offset: Annotated[int, Query(ge=0, le=INT32_MAX, description="Items to skip.")] = 0,
 ) -> PageParams:

@@ -1,6 +1,8 @@
 import asyncio
+import time
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
+from types import SimpleNamespace
 
 import jwt
 import pytest
@@ -8,6 +10,7 @@ from httpx import AsyncClient, Response
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.core import security
 from app.core.config import API_PREFIX, Settings
 from app.core.security import hash_refresh_token
 from app.features.auth.models import RefreshToken
@@ -312,6 +315,19 @@ class TestAccessTokens:
         response = await client.get(f"{API_PREFIX}/users/me", headers=_bearer(token))
 
         assert response.status_code == HTTPStatus.UNAUTHORIZED
+
+    async def test_a_token_is_refused_once_it_expires_after_being_accepted(
+        self, client: AsyncClient, settings: Settings, user: User, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        token = _forge(settings, user, exp=datetime.now(UTC) + timedelta(minutes=1))
+        accepted = await client.get(f"{API_PREFIX}/users/me", headers=_bearer(token))
+        later = time.time() + 61
+        monkeypatch.setattr(security, "time", SimpleNamespace(time=lambda: later))
+
+        refused = await client.get(f"{API_PREFIX}/users/me", headers=_bearer(token))
+
+        assert accepted.status_code == HTTPStatus.OK
+        assert refused.status_code == HTTPStatus.UNAUTHORIZED
 
     async def test_unsigned_token_is_401(
         self, client: AsyncClient, settings: Settings, user: User
