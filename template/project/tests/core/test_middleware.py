@@ -35,12 +35,47 @@ def _client(app: FastAPI) -> AsyncClient:
     return AsyncClient(transport=transport, base_url="http://test")
 
 
-@pytest.fixture
-async def limited(make_app: MakeApp) -> AsyncIterator[AsyncClient]:
-    app = make_app(rate_limit_enabled=True, rate_limit_default="2/minute")
-    async with _client(app) as client:
-        yield client
+@pytest.fixture(scope="module")
+def switched_off(settings: Settings) -> FastAPI:
+    """One app with every optional layer off, for the tests that each look at one of them."""
+    changes = {
+        "access_log": False,
+        "security_headers": False,
+        "gzip_minimum_size": 0,
+        "metrics_enabled": False,
+    }
+    return create_app(settings.model_copy(update=changes))
+
+
+@pytest.fixture(scope="module")
+def reconfigured(settings: Settings) -> FastAPI:
+    """One app with every security header changed from its default."""
+    changes = {
+        "served_over_https": True,
+        "hsts_max_age_seconds": 60,
+        "frame_options": "SAMEORIGIN",
+        "referrer_policy": "",
+        "content_security_policy": "",
+    }
+    return create_app(settings.model_copy(update=changes))
+
+
+@pytest.fixture(scope="module")
+async def limited_app(settings: Settings) -> AsyncIterator[FastAPI]:
+    """One app with a default limit for the module: building an app prepares every route."""
+    app = create_app(
+        settings.model_copy(update={"rate_limit_enabled": True, "rate_limit_default": "2/minute"})
+    )
+    yield app
     await app.state.database.dispose()  # the readiness probe connected to it
+
+
+@pytest.fixture
+async def limited(limited_app: FastAPI) -> AsyncIterator[AsyncClient]:
+    """A client of `limited_app`, every counter back at zero."""
+    await limited_app.state.rate_limiter.reset()
+    async with _client(limited_app) as client:
+        yield client
 
 
 class TestRequestIds:
@@ -113,12 +148,10 @@ class TestAccessLog:
             configure_logging(settings.log_level, settings.log_format)
 
     async def test_switched_off_nothing_is_logged(
-        self, make_app: MakeApp, caplog: pytest.LogCaptureFixture
+        self, switched_off: FastAPI, caplog: pytest.LogCaptureFixture
     ) -> None:
-        app = make_app(access_log=False)
-        caplog.set_level(logging.INFO)  # create_app reconfigured logging; listen again
-        logging.getLogger().addHandler(caplog.handler)
-        async with _client(app) as client:
+        caplog.set_level(logging.INFO)
+        async with _client(switched_off) as client:
             await client.get("/health/live")
 
         assert [r for r in caplog.records if r.name == "app.access"] == []
@@ -144,17 +177,16 @@ class TestSecurityHeaders:
         assert "https://cdn.jsdelivr.net" in policy
         assert "'unsafe-inline'" in policy
 
-    async def test_hsts_only_when_served_over_https(self, make_app: MakeApp) -> None:
-        async with _client(make_app(served_over_https=True, hsts_max_age_seconds=60)) as client:
+    async def test_hsts_only_when_served_over_https(self, reconfigured: FastAPI) -> None:
+        async with _client(reconfigured) as client:
             response = await client.get("/health/live")
 
         assert response.headers["Strict-Transport-Security"] == "max-age=60; includeSubDomains"
 
-    async def test_each_is_configurable(self, make_app: MakeApp) -> None:
-        app = make_app(frame_options="SAMEORIGIN", referrer_policy="", content_security_policy="")
-        async with _client(app) as client:
+    async def test_each_is_configurable(self, reconfigured: FastAPI, switched_off: FastAPI) -> None:
+        async with _client(reconfigured) as client:
             response = await client.get("/health/live")
-        async with _client(make_app(security_headers=False)) as client:
+        async with _client(switched_off) as client:
             bare = await client.get("/health/live")
 
         assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
@@ -175,8 +207,8 @@ class TestCompression:
 
         assert "Content-Encoding" not in response.headers
 
-    async def test_switched_off(self, make_app: MakeApp) -> None:
-        async with _client(make_app(gzip_minimum_size=0)) as client:
+    async def test_switched_off(self, switched_off: FastAPI) -> None:
+        async with _client(switched_off) as client:
             response = await client.get("/openapi.json", headers={"Accept-Encoding": "gzip"})
 
         assert "Content-Encoding" not in response.headers
@@ -198,8 +230,8 @@ class TestMetrics:
         assert "12345" not in text
         assert "http_request_duration_seconds_bucket" in text
 
-    async def test_settings_turn_them_off(self, make_app: MakeApp) -> None:
-        async with _client(make_app(metrics_enabled=False)) as client:
+    async def test_settings_turn_them_off(self, switched_off: FastAPI) -> None:
+        async with _client(switched_off) as client:
             response = await client.get("/metrics")
 
         assert response.status_code == HTTPStatus.NOT_FOUND

@@ -24,16 +24,10 @@ class KeptConflict(Conflict):
     keeps_changes = True
 
 
-@pytest.fixture
-async def app(
-    settings: Settings,
-    engine: AsyncEngine,
-    connection: AsyncConnection,
-    sessionmaker: async_sessionmaker[AsyncSession],
-) -> FastAPI:
-    await connection.execute(text("CREATE TABLE probe (n INTEGER NOT NULL UNIQUE)"))
-    await connection.execute(text("CREATE TABLE probe_child (parent INTEGER REFERENCES probe (n))"))
-    app = create_app(settings, Database(engine, sessionmaker))
+@pytest.fixture(scope="module")
+def probe_app(settings: Settings, engine: AsyncEngine) -> FastAPI:
+    """The real app plus routes that write to the probe tables; one for the module."""
+    app = create_app(settings, Database(engine))
 
     @app.post("/probe/null")
     async def write_null(session: SessionDep) -> None:
@@ -56,6 +50,20 @@ async def app(
             raise KeptConflict("refused, but what was done stays")
 
     return app
+
+
+@pytest.fixture
+async def app(
+    probe_app: FastAPI,
+    engine: AsyncEngine,
+    connection: AsyncConnection,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> FastAPI:
+    """`probe_app` in this test's transaction, where the probe tables exist until rollback."""
+    await connection.execute(text("CREATE TABLE probe (n INTEGER NOT NULL UNIQUE)"))
+    await connection.execute(text("CREATE TABLE probe_child (parent INTEGER REFERENCES probe (n))"))
+    probe_app.state.database = Database(engine, sessionmaker)
+    return probe_app
 
 
 async def test_only_failed_requests_are_rolled_back(

@@ -7,6 +7,7 @@ from http import HTTPStatus
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient, Response
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -20,10 +21,9 @@ from tests.factories import DEFAULT_PASSWORD
 LOGIN = f"{API_PREFIX}/auth/login"
 
 
-@pytest.fixture
-async def limited(
-    settings: Settings, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[AsyncClient]:
+@pytest.fixture(scope="module")
+def limited_app(settings: Settings, engine: AsyncEngine) -> FastAPI:
+    """One app with tight limits for the module: building an app prepares every route."""
     changes = {
         "rate_limit_enabled": True,
         "rate_limit_login": "4/minute",
@@ -32,8 +32,17 @@ async def limited(
         "rate_limit_refresh": "1/minute",
         "trusted_proxies": ["127.0.0.1"],
     }
-    app = create_app(settings.model_copy(update=changes), Database(engine, sessionmaker))
-    transport = ASGITransport(app=app, raise_app_exceptions=False)
+    return create_app(settings.model_copy(update=changes), Database(engine))
+
+
+@pytest.fixture
+async def limited(
+    limited_app: FastAPI, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[AsyncClient]:
+    """A client of `limited_app` in this test's transaction, every counter back at zero."""
+    limited_app.state.database = Database(engine, sessionmaker)
+    await limited_app.state.rate_limiter.reset()
+    transport = ASGITransport(app=limited_app, raise_app_exceptions=False)
     async with AsyncClient(transport=transport, base_url="http://test") as client:
         yield client
 
