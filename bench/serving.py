@@ -137,10 +137,6 @@ def wrk_run(
     return WrkResult(float(rate.group(1)), latency.group(1), timeouts, output)
 
 
-def wrk(url: str, seconds: int) -> float:
-    return wrk_run(url, seconds).requests_per_second
-
-
 def resident_mib(pid: int, field: str = "VmRSS") -> float:
     """A /proc/PID/status memory field (VmRSS, VmHWM) in MiB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():

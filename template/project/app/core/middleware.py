@@ -122,15 +122,50 @@ class RequestContextMiddleware:
 
 
 class GzipWhenAcceptedMiddleware(GZipMiddleware):
-    """Starlette's gzip, entered only by clients that accept gzip: the rest pay nothing."""
+    """Starlette's gzip, for clients that accept it and responses it may compress.
+
+    Starlette's responder parses the headers of every response it sees, about a fifth of a
+    bare request. Most answers are a single body under the minimum size, which it would send
+    unchanged: this sends those on itself, and hands every other response to Starlette whole.
+    """
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and any(
+        if scope["type"] != "http" or not any(
             name == b"accept-encoding" and b"gzip" in value for name, value in scope["headers"]
         ):
-            await super().__call__(scope, receive, send)
-        else:
             await self.app(scope, receive, send)
+            return
+        held: list[Message] = []  # the response start, until the first body decides
+        onward: Send | None = None  # where the rest of the response goes, once decided
+
+        async def hand_over(_: Scope, __: Receive, compress: Send) -> None:
+            nonlocal onward
+            onward = compress
+            for part in held:
+                await compress(part)
+
+        async def send_small_unchanged(message: Message) -> None:
+            nonlocal onward
+            if onward is not None:
+                await onward(message)
+                return
+            held.append(message)
+            if message["type"] == "http.response.start":
+                return
+            small = (
+                message["type"] == "http.response.body"
+                and not message.get("more_body", False)
+                and len(message.get("body", b"")) < self.minimum_size
+            )
+            if small:
+                onward = send
+                for part in held:
+                    await send(part)
+            else:
+                gzip = GZipMiddleware(hand_over, self.minimum_size, self.compresslevel)
+                await gzip(scope, receive, send)
+
+        await self.app(scope, receive, send_small_unchanged)
 
 
 class RateLimitMiddleware:

@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
+from starlette.responses import PlainTextResponse, StreamingResponse
 
 from app.core.config import API_CONTENT_SECURITY_POLICY, Settings
 from app.core.logging import JsonFormatter, configure_logging
+from app.core.middleware import GzipWhenAcceptedMiddleware
 from app.core.rate_limit import client_address, trusted_networks
 from app.main import create_app
 
@@ -213,6 +215,32 @@ class TestCompression:
 
         assert "Content-Encoding" not in response.headers
         assert gzip.compress(response.content)  # plain JSON came back
+
+    @pytest.mark.parametrize("chunks", [[b"x" * 5000], [b"x" * 600, b"y" * 600, b""]])
+    async def test_bodies_over_the_minimum_are_gzipped_whole_or_streamed(
+        self, chunks: list[bytes]
+    ) -> None:
+        async def stream() -> AsyncIterator[bytes]:
+            for chunk in chunks:
+                yield chunk
+
+        app = GzipWhenAcceptedMiddleware(
+            StreamingResponse(stream(), media_type="text/plain"), minimum_size=1000
+        )
+        async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as client:
+            response = await client.get("/", headers={"Accept-Encoding": "gzip"})
+
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert response.content == b"".join(chunks)  # httpx decompressed it
+
+    async def test_a_small_body_passes_unchanged(self) -> None:
+        app = GzipWhenAcceptedMiddleware(PlainTextResponse("small"), minimum_size=1000)
+        async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as client:
+            response = await client.get("/", headers={"Accept-Encoding": "gzip"})
+
+        assert response.content == b"small"
+        assert "Content-Encoding" not in response.headers
+        assert response.headers["Content-Length"] == "5"
 
 
 class TestMetrics:
