@@ -108,7 +108,7 @@ def test_files_follow_the_policy_and_the_manifest_records_it(
     )
     changes.apply(project.root)
     service = (project.root / "app/features/posts/service.py").read_text()
-    assert "def ensure_may_change(user: User, post: Post)" in service
+    assert "def ensure_may_change(user: UserRead, post: Post)" in service
     assert manifest.load(project.root)["posts"].access == ("anyone", "owner")
 
 

@@ -1,9 +1,10 @@
 from http import HTTPStatus
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import Select, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.bounds import INT32_MAX
@@ -11,15 +12,30 @@ from app.core.errors import register_error_handlers
 from app.core.pagination import MAX_LIMIT, PageParams, PageParamsDep, paginate
 
 
+def _numbers(count: int) -> Select[Any]:
+    """1..count as rows of one column `n`, without a table."""
+    if count == 0:
+        return select(literal(1).label("n")).where(literal(False))
+    rows = union_all(*(select(literal(n).label("n")) for n in range(1, count + 1))).subquery()
+    return select(rows.c.n).order_by(rows.c.n)
+
+
 async def test_a_page_holds_its_slice_and_the_total(session: AsyncSession) -> None:
-    numbers = union_all(*(select(literal(n).label("n")) for n in range(1, 6))).subquery()
-    statement = select(numbers.c.n).order_by(numbers.c.n)
+    page = await paginate(session, _numbers(5), PageParams(limit=2, offset=2))
 
-    page = await paginate(session, statement, PageParams(limit=2, offset=2))
-
-    assert list(page.items) == [3, 4]
+    assert [row.n for row in page.items] == [3, 4]
     assert page.total == 5
     assert (page.limit, page.offset) == (2, 2)
+
+
+@pytest.mark.parametrize(("count", "offset"), [(5, 5), (5, 40), (0, 0), (0, 3)])
+async def test_a_page_past_the_last_row_still_counts_every_row(
+    session: AsyncSession, count: int, offset: int
+) -> None:
+    page = await paginate(session, _numbers(count), PageParams(limit=2, offset=offset))
+
+    assert list(page.items) == []
+    assert page.total == count
 
 
 @pytest.fixture(scope="module")

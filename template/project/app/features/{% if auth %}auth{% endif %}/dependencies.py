@@ -17,7 +17,9 @@ from app.features.auth.exceptions import (
     InvalidAccessToken,
     NotAuthenticated,
 )
-from app.features.users.models import Role, User
+from app.features.users import service as users_service
+from app.features.users.models import Role
+from app.features.users.schemas import UserRead
 
 # auto_error=False: a missing token goes through our error shape instead of FastAPI's.
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl=f"{API_PREFIX}/auth/login", auto_error=False)
@@ -29,14 +31,14 @@ async def current_user(
     session: SessionDep,
     settings: SettingsDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
-) -> User:
+) -> UserRead:
     if token is None:
         raise NotAuthenticated
     try:
         user_id = decode_access_token(token, settings)
     except InvalidTokenError as error:
         raise InvalidAccessToken from error
-    user = await session.get(User, user_id)
+    user = await users_service.find(session, user_id=user_id)
     if user is None:  # deleted since the token was issued
         raise InvalidAccessToken
     if not user.is_active:
@@ -47,16 +49,16 @@ async def current_user(
     return user
 
 
-CurrentUser = Annotated[User, Depends(current_user)]
+CurrentUser = Annotated[UserRead, Depends(current_user)]
 
 
-async def admin_user(user: CurrentUser) -> User:
+async def admin_user(user: CurrentUser) -> UserRead:
     if user.role != Role.ADMIN:
         raise AdminRequired
     return user
 
 
-AdminUser = Annotated[User, Depends(admin_user)]
+AdminUser = Annotated[UserRead, Depends(admin_user)]
 
 
 def rate_limited(setting: str) -> params.Depends:

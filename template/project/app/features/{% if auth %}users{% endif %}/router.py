@@ -23,15 +23,17 @@ async def read_me(user: CurrentUser) -> UserRead:
 
 
 @router.patch("/me", responses=error_responses(Conflict))
-async def update_me(data: UserUpdate, session: SessionDep, user: CurrentUser) -> UserRead:
+async def update_me(data: UserUpdate, session: SessionDep, caller: CurrentUser) -> UserRead:
+    user = await service.get(session, user_id=caller.id)
     return UserRead.model_validate(await service.update(session, user=user, data=data))
 
 
 @router.put("/me/password", status_code=HTTPStatus.NO_CONTENT)
 async def change_my_password(
-    data: PasswordChange, session: SessionDep, settings: SettingsDep, user: CurrentUser
+    data: PasswordChange, session: SessionDep, settings: SettingsDep, caller: CurrentUser
 ) -> None:
     """Change the password; every refresh token of the account stops working."""
+    user = await service.get(session, user_id=caller.id)
     await auth_service.change_password(session, settings=settings, user=user, data=data)
 
 

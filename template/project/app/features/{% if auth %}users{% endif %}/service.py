@@ -1,12 +1,26 @@
 """Users: the rules about accounts. Services flush; the request commits."""
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.db import table_of
 from app.core.pagination import PageParams, Paginated, paginate
 from app.features.users.exceptions import CannotDeleteSelf, EmailTaken, LastAdmin, UserNotFound
 from app.features.users.models import Role, User
-from app.features.users.schemas import UserAdminUpdate, UserUpdate
+from app.features.users.schemas import UserAdminUpdate, UserRead, UserUpdate
+
+# What the API shows of a user, selected as Core rows (see UserRead).
+USERS = table_of(User)
+SHOWN_COLUMNS = [USERS.c[name] for name in UserRead.model_fields]
+SHOWN_BY_ID = select(*SHOWN_COLUMNS).where(USERS.c.id == bindparam("user_id"))
+
+
+async def find(session: AsyncSession, *, user_id: int) -> UserRead | None:
+    """The user as the API shows it, or None once deleted: one Core row, no ORM instance."""
+    row = (await session.execute(SHOWN_BY_ID, {"user_id": user_id})).first()
+    return None if row is None else UserRead.model_validate(row)
 
 
 async def find_by_email(session: AsyncSession, *, email: str) -> User | None:
@@ -40,8 +54,8 @@ async def get(session: AsyncSession, *, user_id: int) -> User:
     return user
 
 
-async def list_page(session: AsyncSession, *, params: PageParams) -> Paginated[User]:
-    return await paginate(session, select(User).order_by(User.id), params)
+async def list_page(session: AsyncSession, *, params: PageParams) -> Paginated[Row[Any]]:
+    return await paginate(session, select(*SHOWN_COLUMNS).order_by(USERS.c.id), params)
 
 
 async def update(session: AsyncSession, *, user: User, data: UserUpdate) -> User:
@@ -78,7 +92,7 @@ async def set_password_hash(session: AsyncSession, *, user: User, password_hash:
     await session.flush()
 
 
-async def delete(session: AsyncSession, *, user: User, acting_user: User) -> None:
+async def delete(session: AsyncSession, *, user: User, acting_user: UserRead) -> None:
     if user.id == acting_user.id:
         raise CannotDeleteSelf
     await session.delete(user)
