@@ -5,7 +5,7 @@ import re
 from tests.template.conftest import AUTH_FEATURES, FEATURES, Project
 
 # The rendered project's own test suite, per variant: a drop means tests went missing.
-EXPECTED_TESTS = {True: 177, False: 105}
+EXPECTED_TESTS = {True: 179, False: 107}
 # The same after add-feature has added FEATURES (and, with auth, AUTH_FEATURES).
 EXPECTED_TESTS_WITH_FEATURES = {True: 901, False: 398}
 # Tool output inside a project, not rendered from the template.
