@@ -2,6 +2,7 @@
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -37,14 +38,16 @@ def uvicorn(
     *,
     probe: str = "/health/live",
     options: Sequence[str] = (),
+    cpu: int | None = None,
 ) -> Iterator[Server]:
     """Serve `app_dir`'s app.main:app on a free port, one worker, until `probe` answers 200.
 
     uvicorn's own access lines are off. It runs in a session of its own, so a Ctrl-C reaches
-    only this script, which then stops the server.
+    only this script, which then stops the server. With `cpu`, it runs on that CPU alone.
     """
     port = free_port()
     command = [
+        *pinned(cpu),
         str(Path(sys.executable).parent / "uvicorn"),
         "app.main:app",
         "--host",
@@ -87,12 +90,30 @@ def uvicorn(
                 process.wait()
 
 
+def pinned(cpu: int | None) -> list[str]:
+    """The command prefix that runs a program on `cpu` alone (taskset execs it: same pid)."""
+    return [] if cpu is None else ["taskset", "--cpu-list", str(cpu)]
+
+
+def two_cpus() -> tuple[int, int] | None:
+    """Two CPUs this process may use, for a server and its load; None without taskset."""
+    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    if shutil.which("taskset") is None or len(cpus) < 2:
+        return None
+    return cpus[0], cpus[1]
+
+
 @contextmanager
 def serve(
-    app_dir: Path, env: dict[str, str], log: Path, *, with_pid: bool = False
+    app_dir: Path,
+    env: dict[str, str],
+    log: Path,
+    *,
+    with_pid: bool = False,
+    cpu: int | None = None,
 ) -> Iterator[Any]:
     """Serve `app_dir` on a free port; yield the health URL (and the process id with_pid)."""
-    with uvicorn(app_dir, env, log) as server:
+    with uvicorn(app_dir, env, log, cpu=cpu) as server:
         url = server.base + "/health/live"
         yield (url, server.pid) if with_pid else url
 
@@ -114,12 +135,15 @@ def wrk_run(
     headers: Sequence[str] = (),
     script: Path | None = None,
     timeout: str = "2s",
+    cpu: int | None = None,
 ) -> WrkResult:
     """Load `url`; refuse a run with any non-2xx answer or connect, read or write error.
 
     Requests that outlast `timeout` are counted, not refused: a busy machine stalls some.
+    With `cpu`, wrk runs on that CPU alone.
     """
-    command: list[str | Path] = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s"]
+    command: list[str | Path] = [*pinned(cpu), "wrk", f"-t{threads}", f"-c{connections}"]
+    command += [f"-d{seconds}s"]
     command += ["--timeout", timeout]
     for header in headers:
         command += ["-H", header]

@@ -7,6 +7,10 @@ request ids, one access record per request (text lines, to a file), security hea
 Prometheus metrics and a default rate limit per client, counted in memory, too high to refuse.
 wrk sends ``Accept-Encoding: gzip`` to both, as browsers and HTTP libraries do, so that the
 compression layer is entered (the body is too small to compress).
+Where taskset and two CPUs are available, the server runs on one CPU and wrk (one thread) on
+another, for both apps alike: unpinned on a 2-core machine, wrk and the server take CPU from
+each other, by an amount that differs from round to round (the bare app's rounds swung by half).
+Without them, both run unpinned, and the rounds vary more.
 Not a test: run ``python bench/stack.py [--rounds N] [--seconds S]``. Target (issue 9): the
 stack costs at most a quarter of bare FastAPI's throughput.
 """
@@ -20,7 +24,7 @@ from pathlib import Path
 
 import httpx
 from cli import console_script, run
-from serving import serve, wrk_run
+from serving import serve, two_cpus, wrk_run
 
 BARE = """from fastapi import FastAPI
 
@@ -62,14 +66,18 @@ def main() -> None:
         (bare / "app" / "__init__.py").write_text("")
         (bare / "app" / "main.py").write_text(BARE)
         results: dict[str, list[float]] = {"bare FastAPI hello": [], "rendered app, full stack": []}
+        cpus = two_cpus()
+        server_cpu, wrk_cpu = cpus if cpus else (None, None)
+        print(f"server on CPU {server_cpu}, wrk on CPU {wrk_cpu}" if cpus else "not pinned")
 
         def load(url: str) -> float:
-            return wrk_run(url, arguments.seconds, headers=ACCEPT_GZIP).requests_per_second
+            result = wrk_run(url, arguments.seconds, headers=ACCEPT_GZIP, cpu=wrk_cpu)
+            return result.requests_per_second
 
         for _ in range(arguments.rounds):
-            with serve(bare, {}, root / "bare.log") as url:
+            with serve(bare, {}, root / "bare.log", cpu=server_cpu) as url:
                 results["bare FastAPI hello"].append(load(url))
-            with serve(project, STACK_ENV, root / "stack.log") as url:
+            with serve(project, STACK_ENV, root / "stack.log", cpu=server_cpu) as url:
                 headers = httpx.get(url).headers
                 wanted = {"x-request-id", "x-frame-options", "content-security-policy"}
                 if not wanted <= set(headers):

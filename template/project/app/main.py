@@ -15,7 +15,6 @@ from app.core.errors import TooManyRequests, Unprocessable, error_responses, reg
 from app.core.logging import configure_logging
 from app.core.metrics import Metrics, metrics_endpoint
 from app.core.middleware import (
-    GzipWhenAcceptedMiddleware,
     RateLimitMiddleware,
     RequestContextMiddleware,
     SecurityHeaders,
@@ -47,12 +46,11 @@ def middleware(
 ) -> list[Middleware]:
     """The whole stack, outermost first; each layer sees what the layers below it answer.
 
-    1. Request context: the request id, the security headers, the access record and the
-       metrics see every response, refusals and its own last-resort 500 included, and time
-       all of it.
+    1. Request context: the request id, the security headers, gzip, the access record and
+       the metrics see every response, refusals and its own last-resort 500 included, and
+       time all of it. One layer for all of these: every layer costs each request a call.
     2. CORS: answers preflights itself, and marks the responses below.
-    3. Compression: gzips what the app answers, after the headers are decided.
-    4. The default rate limit: refuses before any route work is done, probes and scrapes
+    3. The default rate limit: refuses before any route work is done, probes and scrapes
        excepted. The stricter limits of login, registration and refresh are dependencies of
        those routes.
     """
@@ -61,6 +59,7 @@ def middleware(
         access_log=settings.access_log,
         metrics=metrics,
         security_headers=security_headers(settings),
+        gzip_minimum_size=settings.gzip_minimum_size,
     )
     stack = [context]
     if settings.cors_origins:
@@ -73,9 +72,6 @@ def middleware(
                 allow_headers=["*"],
             )
         )
-    if settings.gzip_minimum_size:
-        gzip = Middleware(GzipWhenAcceptedMiddleware, minimum_size=settings.gzip_minimum_size)
-        stack.append(gzip)
     if limiter.limits(settings.rate_limit_default):
         trusted = trusted_networks(settings.trusted_proxies)
         stack.append(

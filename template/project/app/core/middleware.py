@@ -42,6 +42,7 @@ class SecurityHeaders:
         common = [(name.lower().encode(), value.encode()) for name, value in headers if value]
         self.api = self._with_policy(common, content_security_policy)
         self.docs = self._with_policy(common, docs_content_security_policy)
+        self.names = frozenset(name for name, _ in (*self.api, *self.docs))
 
     @staticmethod
     def _with_policy(headers: list[tuple[bytes, bytes]], policy: str) -> list[tuple[bytes, bytes]]:
@@ -51,11 +52,20 @@ class SecurityHeaders:
         return self.docs if path in DOCS_PATHS or path.startswith("/docs/") else self.api
 
 
+def _single_small_body(message: Message, minimum_size: int) -> bool:
+    return (
+        message["type"] == "http.response.body"
+        and not message.get("more_body", False)
+        and len(message.get("body", b"")) < minimum_size
+    )
+
+
 class RequestContextMiddleware:
-    """Request id, security headers, one access record, metrics, and the 500 for what escaped.
+    """Request id, security headers, gzip, one access record, metrics, the 500 for what escaped.
 
     Outermost, so it times and marks every response, including those the other layers make
-    and its own last-resort 500. The headers go on in the one pass that adds the request id.
+    and its own last-resort 500. It is one layer, not one per piece: each ASGI layer costs a
+    call and a wrapped send per message, and the pieces all look at the same response start.
     """
 
     def __init__(
@@ -65,18 +75,30 @@ class RequestContextMiddleware:
         access_log: bool,
         metrics: Metrics | None,
         security_headers: SecurityHeaders | None,
+        gzip_minimum_size: int = 0,
     ) -> None:
         self.app = app
         self.access_log = access_log
         self.metrics = metrics
         self.security_headers = security_headers
+        self.gzip_minimum_size = gzip_minimum_size  # 0: never gzip
+        # Every name this layer may add, so that the usual response, which sets none of them
+        # itself, takes its headers whole without a check of each.
+        names = security_headers.names if security_headers is not None else frozenset()
+        self.added_names = names | {b"x-request-id"}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         start = time.perf_counter()
-        incoming = next((v for k, v in scope["headers"] if k == b"x-request-id"), b"")
+        incoming = b""
+        gzip = False
+        for name, value in scope["headers"]:
+            if name == b"x-request-id" and not incoming:
+                incoming = value
+            elif name == b"accept-encoding" and b"gzip" in value:
+                gzip = self.gzip_minimum_size > 0
         request_id = incoming.decode("latin-1")
         if not REQUEST_ID.fullmatch(request_id):
             # An id to correlate logs, not a secret: no system call for randomness needed.
@@ -84,33 +106,61 @@ class RequestContextMiddleware:
         context = RequestContext(request_id)
         added = [(b"x-request-id", request_id.encode())]
         if self.security_headers is not None:
-            added.extend(self.security_headers.for_path(scope["path"]))
+            added += self.security_headers.for_path(scope["path"])
         reset = REQUEST.set(context)
         status = 500
-        started = False
+        started = False  # the response start has gone on: too late for a 500
+        held: Message | None = None  # a start held back until its first body decides on gzip
+        onward = send  # the client, or Starlette's gzip once a response is worth compressing
 
-        async def send_with_headers(message: Message) -> None:
-            nonlocal status, started
-            if message["type"] == "http.response.start":
+        async def send_marked(message: Message) -> None:
+            nonlocal status, started, held, onward
+            if held is not None:
+                response_start, held = held, None
                 started = True
+                if _single_small_body(message, self.gzip_minimum_size):
+                    await send(response_start)  # what Starlette would do, without its parsing
+                else:
+                    onward = await self._gzip(response_start, scope, receive, send)
+            elif message["type"] == "http.response.start":
                 status = message["status"]
                 # A header the route set itself wins; ASGI header names are lower case.
-                headers = list(message.get("headers", ()))
-                present = {name for name, _ in headers}
-                headers.extend(header for header in added if header[0] not in present)
-                message["headers"] = headers
-            await send(message)
+                headers = message.get("headers", ())
+                present = dict(headers)
+                if self.added_names.isdisjoint(present):
+                    message["headers"] = [*headers, *added]
+                else:
+                    message["headers"] = [*headers, *(h for h in added if h[0] not in present)]
+                if gzip:
+                    held = message
+                    return
+                started = True
+            await onward(message)
 
         try:
-            await self.app(scope, receive, send_with_headers)
+            await self.app(scope, receive, send_marked)
         except Exception as error:
             if started:
                 raise
+            held = None  # a start held back never reached the client: the 500 replaces it
             response = unexpected_error(scope["method"], scope["path"], error)
-            await response(scope, receive, send_with_headers)
+            await response(scope, receive, send_marked)
         finally:
             self._record(scope, status, time.perf_counter() - start, context)
             REQUEST.reset(reset)
+
+    async def _gzip(
+        self, response_start: Message, scope: Scope, receive: Receive, send: Send
+    ) -> Send:
+        """Hand a response that has begun to Starlette's gzip; the send its rest goes through."""
+        sender: list[Send] = []
+
+        async def begun(_: Scope, __: Receive, compress: Send) -> None:
+            sender.append(compress)
+            await compress(response_start)
+
+        await GZipMiddleware(begun, self.gzip_minimum_size)(scope, receive, send)
+        return sender[0]
 
     def _record(self, scope: Scope, status: int, seconds: float, context: RequestContext) -> None:
         route = _route(scope)
@@ -119,53 +169,6 @@ class RequestContextMiddleware:
             self.metrics.observe(method, route, status, seconds)
         if self.access_log:
             log_access(method, route, status, round(seconds * 1000, 2), context.user_id)
-
-
-class GzipWhenAcceptedMiddleware(GZipMiddleware):
-    """Starlette's gzip, for clients that accept it and responses it may compress.
-
-    Starlette's responder parses the headers of every response it sees, about a fifth of a
-    bare request. Most answers are a single body under the minimum size, which it would send
-    unchanged: this sends those on itself, and hands every other response to Starlette whole.
-    """
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not any(
-            name == b"accept-encoding" and b"gzip" in value for name, value in scope["headers"]
-        ):
-            await self.app(scope, receive, send)
-            return
-        held: list[Message] = []  # the response start, until the first body decides
-        onward: Send | None = None  # where the rest of the response goes, once decided
-
-        async def hand_over(_: Scope, __: Receive, compress: Send) -> None:
-            nonlocal onward
-            onward = compress
-            for part in held:
-                await compress(part)
-
-        async def send_small_unchanged(message: Message) -> None:
-            nonlocal onward
-            if onward is not None:
-                await onward(message)
-                return
-            held.append(message)
-            if message["type"] == "http.response.start":
-                return
-            small = (
-                message["type"] == "http.response.body"
-                and not message.get("more_body", False)
-                and len(message.get("body", b"")) < self.minimum_size
-            )
-            if small:
-                onward = send
-                for part in held:
-                    await send(part)
-            else:
-                gzip = GZipMiddleware(hand_over, self.minimum_size, self.compresslevel)
-                await gzip(scope, receive, send)
-
-        await self.app(scope, receive, send_small_unchanged)
 
 
 class RateLimitMiddleware:

@@ -12,10 +12,11 @@ import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from starlette.responses import PlainTextResponse, StreamingResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.config import API_CONTENT_SECURITY_POLICY, Settings
 from app.core.logging import JsonFormatter, configure_logging
-from app.core.middleware import GzipWhenAcceptedMiddleware
+from app.core.middleware import RequestContextMiddleware, SecurityHeaders
 from app.core.rate_limit import client_address, trusted_networks
 from app.main import create_app
 
@@ -30,6 +31,14 @@ def make_app(settings: Settings) -> MakeApp:
         return create_app(settings.model_copy(update=changes))
 
     return make
+
+
+def _gzipping(app: ASGIApp) -> AsyncClient:
+    """A client of `app` under the request context layer with only gzip on."""
+    app = RequestContextMiddleware(
+        app, access_log=False, metrics=None, security_headers=None, gzip_minimum_size=1000
+    )
+    return AsyncClient(transport=ASGITransport(app=app), base_url="http://t")
 
 
 def _client(app: FastAPI) -> AsyncClient:
@@ -179,6 +188,22 @@ class TestSecurityHeaders:
         assert "https://cdn.jsdelivr.net" in policy
         assert "'unsafe-inline'" in policy
 
+    async def test_a_header_the_route_sets_itself_wins(self) -> None:
+        own = PlainTextResponse("x", headers={"X-Frame-Options": "SAMEORIGIN", "X-Request-ID": "r"})
+        headers = [("X-Frame-Options", "DENY"), ("X-Content-Type-Options", "nosniff")]
+        security = SecurityHeaders(
+            headers, content_security_policy="", docs_content_security_policy=""
+        )
+        app = RequestContextMiddleware(
+            own, access_log=False, metrics=None, security_headers=security
+        )
+        async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as client:
+            response = await client.get("/")
+
+        assert response.headers.get_list("X-Frame-Options") == ["SAMEORIGIN"]
+        assert response.headers.get_list("X-Request-ID") == ["r"]
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+
     async def test_hsts_only_when_served_over_https(self, reconfigured: FastAPI) -> None:
         async with _client(reconfigured) as client:
             response = await client.get("/health/live")
@@ -224,23 +249,30 @@ class TestCompression:
             for chunk in chunks:
                 yield chunk
 
-        app = GzipWhenAcceptedMiddleware(
-            StreamingResponse(stream(), media_type="text/plain"), minimum_size=1000
-        )
-        async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as client:
+        async with _gzipping(StreamingResponse(stream(), media_type="text/plain")) as client:
             response = await client.get("/", headers={"Accept-Encoding": "gzip"})
 
         assert response.headers["Content-Encoding"] == "gzip"
         assert response.content == b"".join(chunks)  # httpx decompressed it
 
     async def test_a_small_body_passes_unchanged(self) -> None:
-        app = GzipWhenAcceptedMiddleware(PlainTextResponse("small"), minimum_size=1000)
-        async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as client:
+        async with _gzipping(PlainTextResponse("small")) as client:
             response = await client.get("/", headers={"Accept-Encoding": "gzip"})
 
         assert response.content == b"small"
         assert "Content-Encoding" not in response.headers
         assert response.headers["Content-Length"] == "5"
+
+    async def test_a_start_held_for_the_decision_gives_way_to_the_500(self) -> None:
+        async def fails_after_its_start(scope: Scope, receive: Receive, send: Send) -> None:
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            raise RuntimeError("the body never came")
+
+        async with _gzipping(fails_after_its_start) as client:
+            response = await client.get("/", headers={"Accept-Encoding": "gzip"})
+
+        assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
+        assert response.json()["error"]["request_id"] == response.headers["X-Request-ID"]
 
 
 class TestMetrics:
