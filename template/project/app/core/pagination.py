@@ -16,8 +16,6 @@ MAX_LIMIT = 100
 RowT = TypeVar("RowT")
 EntityT = TypeVar("EntityT")
 ItemT = TypeVar("ItemT")
-# The window count's column in every row of a page.
-TOTAL = "total_rows"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,16 +61,13 @@ async def paginate(
 ) -> Paginated[Row[Any]]:
     """Run `statement` for one page of Core rows, and count every row it would return.
 
-    The count is a window over the same statement, so a page is one round trip, not two: each
-    row carries one more column, `TOTAL`, which read schemas do not look at. Only a page past
-    the last row, which has no row to carry it, costs a count of its own.
+    A page with rows that is not full tells the total by itself, so only a full page (or one
+    past the end) costs a count, a separate `count(*)`: a window count in the page's own
+    statement would make the database read every matching row for every page.
     """
-    counted = statement.add_columns(func.count().over().label(TOTAL))
-    rows = (await session.execute(counted.limit(params.limit).offset(params.offset))).all()
-    if rows:
-        total: int = rows[0][-1]
-    elif params.offset == 0:
-        total = 0
+    rows = (await session.execute(statement.limit(params.limit).offset(params.offset))).all()
+    if 0 < len(rows) < params.limit or (not rows and params.offset == 0):
+        total = params.offset + len(rows)
     else:
         count = select(func.count()).select_from(statement.order_by(None).subquery())
         total = (await session.execute(count)).scalar_one()

@@ -20,12 +20,18 @@ def _numbers(count: int) -> Select[Any]:
     return select(rows.c.n).order_by(rows.c.n)
 
 
-async def test_a_page_holds_its_slice_and_the_total(session: AsyncSession) -> None:
-    page = await paginate(session, _numbers(5), PageParams(limit=2, offset=2))
+@pytest.mark.parametrize(
+    ("limit", "offset", "numbers"),
+    [(2, 2, [3, 4]), (2, 4, [5]), (5, 0, [1, 2, 3, 4, 5]), (10, 0, [1, 2, 3, 4, 5])],
+)
+async def test_a_page_holds_its_slice_and_the_total(
+    session: AsyncSession, limit: int, offset: int, numbers: list[int]
+) -> None:
+    page = await paginate(session, _numbers(5), PageParams(limit=limit, offset=offset))
 
-    assert [row.n for row in page.items] == [3, 4]
+    assert [row.n for row in page.items] == numbers
     assert page.total == 5
-    assert (page.limit, page.offset) == (2, 2)
+    assert (page.limit, page.offset) == (limit, offset)
 
 
 @pytest.mark.parametrize(("count", "offset"), [(5, 5), (5, 40), (0, 0), (0, 3)])
