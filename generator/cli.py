@@ -300,9 +300,9 @@ def complete_feature(ctx: typer.Context, incomplete: str) -> list[str]:
     from generator.existing import find_project_root
     from generator.manifest import load
 
-    chosen = ctx.params.get("project")
+    chosen = ctx.params.get("project")  # a str or a Path, as the Typer release converts it
     try:
-        root = find_project_root(chosen if isinstance(chosen, Path) else Path.cwd())
+        root = find_project_root(Path(chosen) if isinstance(chosen, str | Path) else Path.cwd())
         features = load(root)
     except (GeneratorError, OSError):
         return []
