@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from generator.errors import GeneratorError
-from generator.spec import PIP_STEPS, UV_STEPS, CreatedProject, Database, ProjectSpec
+from generator.core.errors import GeneratorError
+from generator.project.request import PIP_STEPS, UV_STEPS, CreatedProject, Database, ProjectSpec
 
 if TYPE_CHECKING:
-    from generator.changes import Changes
+    from generator.core.changes import Changes
 
 app = typer.Typer(
     name="fastapi-gen",
@@ -36,7 +36,7 @@ def user_errors() -> Iterator[None]:
 
     SIGINT, SIGTERM and SIGHUP unwind it like an error (the library puts back what it began).
     """
-    from generator.interrupts import interruptible
+    from generator.core.interrupts import interruptible
 
     try:
         with interruptible():
@@ -157,7 +157,7 @@ def new(
         lock=lock,
     )
     with user_errors():
-        from generator.project import create_project
+        from generator.project.create import create_project
 
         _show_created(create_project(spec))
 
@@ -269,7 +269,7 @@ def add_feature(
 ) -> None:
     """Add a CRUD feature: model, schemas, service, router, tests and a migration."""
     with user_errors():
-        from generator.existing import ExistingProject
+        from generator.core.existing import ExistingProject
         from generator.feature import FeatureRequest, plan_add_feature
 
         existing = ExistingProject.locate(project or Path.cwd())
@@ -297,8 +297,8 @@ def complete_feature(ctx: typer.Context, incomplete: str) -> list[str]:
 
     Completion must never fail loudly: outside a project, or in a broken one, it offers nothing.
     """
-    from generator.existing import find_project_root
-    from generator.manifest import load
+    from generator.core.existing import find_project_root
+    from generator.core.manifest import load
 
     chosen = ctx.params.get("project")  # a str or a Path, as the Typer release converts it
     try:
@@ -328,7 +328,7 @@ def remove_feature(
 ) -> None:
     """Remove a feature that add-feature created, and its migration when it is the latest."""
     with user_errors():
-        from generator.existing import ExistingProject
+        from generator.core.existing import ExistingProject
         from generator.feature import plan_remove_feature
 
         existing = ExistingProject.locate(project or Path.cwd())
@@ -347,7 +347,7 @@ def update(project: ProjectOption = None, dry_run: DryRunOption = False) -> None
     resolve, then `git add` them and `git cherry-pick --continue` (or `--abort` to give up).
     """
     with user_errors():
-        from generator.update import update_project
+        from generator.update.merge import update_project
 
         result = update_project(project or Path.cwd(), dry_run=dry_run)
     if result.up_to_date:
@@ -365,7 +365,7 @@ def update(project: ProjectOption = None, dry_run: DryRunOption = False) -> None
         for path in result.conflicts:
             typer.echo(f"  conflict {path}")
         with user_errors():
-            from generator.errors import OperationFailed
+            from generator.core.errors import OperationFailed
 
             raise OperationFailed(
                 f"The update to fastapi-gen {result.new_version} conflicts with your edits in "
@@ -382,7 +382,7 @@ def _carry_out(
     changes: "Changes", root: Path, dry_run: bool, what: str, notes: Sequence[str] = ()
 ) -> None:
     """Write the changes unless it is a dry run, then list them (never before they are done)."""
-    from generator.pristine import apply_and_record
+    from generator.core.pristine import apply_and_record
 
     planned = [*changes.describe(root), *notes]
     if not dry_run:

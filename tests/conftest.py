@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.lock import LOCK_VARIABLE
+from generator.project.lock import LOCK_VARIABLE
 
 IDENTITY = "[user]\n\tname = Test Author\n\temail = author@example.com\n"
 

@@ -6,11 +6,11 @@ import shutil
 import stat
 from pathlib import Path
 
-from generator.existing import ExistingProject
+from generator.core.existing import ExistingProject
 from generator.feature import FeatureRequest, plan_add_feature, plan_remove_feature
 from generator.feature.names import FeatureNames
-from generator.project import create_project
-from generator.spec import Database, ProjectSpec
+from generator.project.create import create_project
+from generator.project.request import Database, ProjectSpec
 
 Snapshot = dict[str, bytes | None]
 

@@ -10,10 +10,10 @@ import pytest
 from typer.testing import CliRunner, Result
 
 import generator
-from generator import copying
-from generator import project as project_module
 from generator.cli import app
-from generator.spec import PIP_STEPS, UV_STEPS
+from generator.project import create as project_module
+from generator.project.request import PIP_STEPS, UV_STEPS
+from generator.render import copying
 from tests.markdown import bash_blocks
 
 pytestmark = pytest.mark.usefixtures("git_config")

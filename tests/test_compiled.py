@@ -4,7 +4,7 @@ from pathlib import Path
 
 import jinja2
 
-from generator.compiled import DiskCache, compile_once
+from generator.render.compiled import DiskCache, compile_once
 
 
 def environment(templates: Path, cache: Path, *, trim_blocks: bool = False) -> jinja2.Environment:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import manifest
-from generator.errors import BrokenProject, InvalidInput, OperationFailed
-from generator.existing import ExistingProject
+from generator.core import manifest
+from generator.core.errors import BrokenProject, InvalidInput, OperationFailed
+from generator.core.existing import ExistingProject
 from generator.feature import FeatureRequest, plan_add_feature, plan_remove_feature
 from tests.feature_support import (
     add,

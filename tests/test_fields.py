@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from generator.errors import InvalidInput
+from generator.core.errors import InvalidInput
+from generator.feature.field_spec import FieldSpec, FieldType
 from generator.feature.fields import parse_field, parse_fields
 from generator.feature.imports import Imports
 from generator.feature.names import FeatureNames
-from generator.feature.spec import FieldSpec, FieldType
 from generator.feature.views import FieldView
 
 FT = FieldType

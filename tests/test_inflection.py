@@ -2,9 +2,9 @@
 
 import pytest
 
-from generator.errors import InvalidInput
+from generator.core.errors import InvalidInput
 from generator.feature import parse_feature_name
-from generator.inflection import pluralize, singularize
+from generator.feature.inflection import pluralize, singularize
 
 PAIRS = [
     ("order", "orders"),

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import lock as lock_module
-from generator.lock import LOCK_VARIABLE
+from generator.project import lock as lock_module
+from generator.project.lock import LOCK_VARIABLE
 from tests.test_cli import assert_one_line_error, git, invoke
 from tests.test_update import README_LINE, cli, templates
 

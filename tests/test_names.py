@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import InvalidInput
-from generator.names import parse_project_name
-from generator.project import create_project
-from generator.spec import ProjectSpec
+from generator.core.errors import InvalidInput
+from generator.project.create import create_project
+from generator.project.names import parse_project_name
+from generator.project.request import ProjectSpec
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import manifest
-from generator.errors import InvalidInput
-from generator.existing import ExistingProject
+from generator.core import manifest
+from generator.core.errors import InvalidInput
+from generator.core.existing import ExistingProject
 from generator.feature import FeatureRequest, plan_add_feature
 from generator.feature.policy import CALLERS, PUBLIC, Policy, Read, Write, resolve_policy
 from tests.feature_support import copy_project, render, snapshot

@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.errors import InvalidInput
-from generator.existing import find_project_root
-from generator.project import create_project
-from generator.spec import ANSWERS_FILE, Database, ProjectSpec
-from generator.template import template_root
+from generator.core.errors import InvalidInput
+from generator.core.existing import find_project_root
+from generator.project.create import create_project
+from generator.project.request import ANSWERS_FILE, Database, ProjectSpec
+from generator.render.template import template_root
 
 
 def test_created_project_reports_the_answers_used(tmp_path: Path) -> None:
@@ -55,7 +55,7 @@ def test_answers_name_the_installed_template_not_a_temporary_copy(tmp_path: Path
 def test_the_api_prefix_is_recorded_and_followed_by_add_feature(
     tmp_path: Path, prefix: str
 ) -> None:
-    from generator.existing import ExistingProject
+    from generator.core.existing import ExistingProject
     from tests.feature_support import add
 
     spec = ProjectSpec(name="shop", output=tmp_path, git=False, auth=False)

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import template
-from generator.errors import OperationFailed
+from generator.core.errors import OperationFailed
+from generator.render import template
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -5,10 +5,10 @@ import json
 
 import pytest
 
+from generator.feature.field_spec import FieldType
 from generator.feature.fields import parse_field
 from generator.feature.imports import Imports
 from generator.feature.names import feature_names
-from generator.feature.spec import FieldType
 from generator.feature.types import KINDS, Kind
 from generator.feature.views import FieldView, Target
 

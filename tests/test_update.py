@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from generator.cli import app
-from generator.pristine import REF
-from generator.template import TEMPLATE_VARIABLE, template_source
+from generator.core.pristine import REF
+from generator.render.template import TEMPLATE_VARIABLE, template_source
 
 FEATURES = [
     ["customers", "name:str:80", "email:str:unique", "--soft-delete"],

@@ -6,10 +6,10 @@ come from each field's kind (generator/feature/types.py).
 
 from typing import Any
 
-from generator.existing import ExistingProject
+from generator.core.existing import ExistingProject
+from generator.feature.field_spec import FieldType
 from generator.feature.names import FeatureNames
 from generator.feature.policy import Policy
-from generator.feature.spec import FieldType
 from generator.feature.views import FieldView
 
 CONCURRENT_CREATES = 30

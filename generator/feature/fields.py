@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 
 from generator.feature import reserved
-from generator.feature.spec import FieldSpec, FieldType, refuse
+from generator.feature.field_spec import FieldSpec, FieldType, refuse
 from generator.feature.types import ENUM_VALUE, KINDS, check_default
 
 MODIFIERS = ("optional", "unique", "index", "default=VALUE")

@@ -5,7 +5,7 @@ class Imports:
     """Collects what a generated module imports.
 
     Order and grouping are left to ruff, which formats every generated file with the
-    project's own settings (generator/formatting.py); this only has to be complete.
+    project's own settings (generator/core/formatting.py); this only has to be complete.
     """
 
     def __init__(self) -> None:

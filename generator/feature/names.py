@@ -4,9 +4,9 @@ import keyword
 import re
 from dataclasses import dataclass
 
-from generator.errors import InvalidInput
+from generator.core.errors import InvalidInput
 from generator.feature import reserved
-from generator.inflection import pluralize, singularize
+from generator.feature.inflection import pluralize, singularize
 
 # Words of a name in any case style; digits stay with the word before them (v2-items: v2, items).
 _WORDS = re.compile(r"[A-Z]+[0-9]*(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")

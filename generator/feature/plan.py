@@ -4,20 +4,20 @@ import ast
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from generator import manifest
-from generator.changes import Changes
-from generator.errors import InvalidInput
-from generator.existing import FEATURES_DIR, TESTS_FEATURES_DIR, VERSIONS_DIR, ExistingProject
+from generator.core import manifest
+from generator.core.changes import Changes
+from generator.core.errors import InvalidInput
+from generator.core.existing import FEATURES_DIR, TESTS_FEATURES_DIR, VERSIONS_DIR, ExistingProject
+from generator.core.files import parse_python, read_bytes
+from generator.core.migrations import next_revision_id, read_revisions, single_head
 from generator.feature import reserved
 from generator.feature.context import build_context
+from generator.feature.field_spec import FieldSpec, FieldType
 from generator.feature.fields import parse_fields
 from generator.feature.names import FeatureNames, feature_names, parse_feature_name, target_names
 from generator.feature.policy import resolve_policy
 from generator.feature.render import check_database_names, check_line_lengths, render_files
-from generator.feature.spec import FieldSpec, FieldType
 from generator.feature.views import FieldView, Target
-from generator.files import parse_python, read_bytes
-from generator.migrations import next_revision_id, read_revisions, single_head
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,7 @@ def plan_add_feature(
     context = build_context(project, names, views, policy, soft_delete=request.soft_delete)
     context.update(revision=revision, down_revision=single_head(revisions))
 
-    from generator.formatting import format_python, line_length
+    from generator.core.formatting import format_python, line_length
 
     limit = line_length(project.root)
     check_database_names(names, context)

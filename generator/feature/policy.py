@@ -12,7 +12,7 @@ from enum import StrEnum
 from http import HTTPStatus
 from typing import TypeVar
 
-from generator.errors import InvalidInput
+from generator.core.errors import InvalidInput
 
 
 class Read(StrEnum):

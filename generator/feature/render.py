@@ -3,8 +3,8 @@
 from pathlib import Path
 from typing import Any
 
-from generator.errors import InvalidInput
-from generator.existing import FEATURES_DIR, TESTS_FEATURES_DIR
+from generator.core.errors import InvalidInput
+from generator.core.existing import FEATURES_DIR, TESTS_FEATURES_DIR
 from generator.feature import reserved
 from generator.feature.imports import Imports
 from generator.feature.names import FeatureNames
@@ -32,8 +32,8 @@ def _frozenset_source(items: list[str]) -> str:
 def render_files(context: dict[str, Any], names: FeatureNames, migration: Path) -> dict[Path, str]:
     import jinja2
 
-    from generator.compiled import disk_cache
-    from generator.template import template_root
+    from generator.render.compiled import disk_cache
+    from generator.render.template import template_root
 
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(template_root() / "template" / "feature"),
@@ -93,7 +93,7 @@ def check_database_names(names: FeatureNames, context: dict[str, Any]) -> None:
 
 def check_line_lengths(names: FeatureNames, files: dict[Path, str], limit: int) -> None:
     """A name or value too long for any line would fail the project's own ruff check."""
-    from generator.formatting import longest_line
+    from generator.core.formatting import longest_line
 
     found = longest_line(files)
     if found is not None and found[2] > limit:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from generator.feature.spec import (
+from generator.feature.field_spec import (
     DEFAULT_MAX_LENGTH,
     DEFAULT_PRECISION,
     DEFAULT_SCALE,

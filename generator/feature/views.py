@@ -8,9 +8,9 @@ formatted with the project's own settings.
 
 from dataclasses import dataclass
 
+from generator.feature.field_spec import FieldSpec
 from generator.feature.imports import Imports
 from generator.feature.names import FeatureNames, pascal
-from generator.feature.spec import FieldSpec
 from generator.feature.types import KINDS, Kind
 
 INDENT = "    "

@@ -180,7 +180,7 @@ def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def template_dir() -> Iterator[Path]:
     """The working tree's template as plain files (Copier would render the last commit)."""
-    from generator.template import template_source
+    from generator.render.template import template_source
 
     with template_source() as source:
         yield source

@@ -6,7 +6,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from generator.errors import OperationFailed
+from generator.core.errors import OperationFailed
 
 _REPOSITORY_ENV = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY")
 """Set inside git hooks and ``git rebase -x``; they would point our git at another repository."""

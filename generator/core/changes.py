@@ -10,8 +10,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.errors import OperationFailed
-from generator.interrupts import done, held
+from generator.core.errors import OperationFailed
+from generator.core.interrupts import done, held
 
 
 @dataclass

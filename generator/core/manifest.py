@@ -10,8 +10,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 
-from generator.errors import BrokenProject
-from generator.files import read_text
+from generator.core.errors import BrokenProject
+from generator.core.files import read_text
 
 MANIFEST = ".fastapi-gen.json"
 

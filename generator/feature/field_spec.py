@@ -6,8 +6,8 @@ Every bound here is one that both databases hold, so a project can move between 
 from dataclasses import dataclass
 from enum import StrEnum
 
-from generator.errors import InvalidInput
-from generator.inflection import singularize
+from generator.core.errors import InvalidInput
+from generator.feature.inflection import singularize
 
 
 class FieldType(StrEnum):

@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from generator.errors import OperationFailed
+from generator.core.errors import OperationFailed
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+"""The ``generator`` package: a wheel keeps the template in it, a checkout beside it."""
 NOT_TEMPLATE = ("__pycache__", "*.py[co]", ".*_cache")
 """What tools leave in a checkout's template directory that is not the template."""
 _NOT_TEMPLATE = shutil.ignore_patterns(*NOT_TEMPLATE)
@@ -52,7 +53,7 @@ def template_source() -> Iterator[Path]:
     we mean to render is its working tree, so Copier gets a snapshot of the working tree
     instead. The packaged template of a wheel is not a repository and is used in place.
     (fastapi-gen's own renders hide git from Copier, and read the template in place: see
-    generator/copying.py; this is for Copier run as it is, by pytest-copie say.)
+    generator/render/copying.py; this is for Copier run as it is, by pytest-copie say.)
     """
     root = template_root()
     if not (root / ".git").exists():

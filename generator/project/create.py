@@ -11,14 +11,20 @@ from pathlib import Path
 from typing import Any
 
 import generator
-from generator import pristine
-from generator.errors import InvalidInput, OperationFailed
-from generator.git import find_git, git_defaults, run_git
-from generator.interrupts import done, held
-from generator.lock import LOCK_FILE, find_uv, write_lock
-from generator.names import ProjectName, parse_project_name
-from generator.spec import ANSWERS_FILE, VERSION_KEY, CreatedProject, Database, ProjectSpec
-from generator.template import template_root
+from generator.core import pristine
+from generator.core.errors import InvalidInput, OperationFailed
+from generator.core.git import find_git, git_defaults, run_git
+from generator.core.interrupts import done, held
+from generator.project.lock import LOCK_FILE, find_uv, write_lock
+from generator.project.names import ProjectName, parse_project_name
+from generator.project.request import (
+    ANSWERS_FILE,
+    VERSION_KEY,
+    CreatedProject,
+    Database,
+    ProjectSpec,
+)
+from generator.render.template import template_root
 
 LOCK_SUBJECT = "Lock the dependencies with uv"
 
@@ -133,7 +139,7 @@ def render_answers(
     """Render the installed template with these answers; `update` renders with recorded ones."""
     from copier.errors import CopierAnswersInterrupt, CopierError, InteractiveSessionError
 
-    from generator import copying
+    from generator.render import copying
 
     try:
         worker = copying.run_copy(dst_path=staging, data=dict(data), defaults=not interactive)

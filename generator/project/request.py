@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from generator.names import ProjectName
+from generator.project.names import ProjectName
 
 ANSWERS_FILE = ".copier-answers.yml"
 """Written into every rendered project (``_answers_file`` in copier.yml); marks a project root."""

@@ -15,9 +15,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from generator.errors import InvalidInput, OperationFailed
-from generator.interrupts import held
-from generator.spec import LockOutcome
+from generator.core.errors import InvalidInput, OperationFailed
+from generator.core.interrupts import held
+from generator.project.request import LockOutcome
 
 LOCK_FILE = "uv.lock"
 LOCK_VARIABLE = "FASTAPI_GEN_LOCK"

@@ -15,15 +15,15 @@ from copier._jinja_ext import SandboxedEnvironment
 from copier._main import Worker
 from copier._settings import SettingsModel
 
-from generator.compiled import compile_once, disk_cache
-from generator.template import NOT_TEMPLATE, template_root
+from generator.render.compiled import compile_once, disk_cache
+from generator.render.template import NOT_TEMPLATE, template_root
 
 
 class _CompilingWorker(Worker):
     """Copier's worker, with a Jinja environment that compiles each template once.
 
     Compiling is most of Copier's render: every path of the template is a template of its own,
-    and so is the answers file's name, once per path (see generator.compiled).
+    and so is the answers file's name, once per path (see generator.render.compiled).
     """
 
     @cached_property

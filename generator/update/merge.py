@@ -2,7 +2,7 @@
 
 The installed template is rendered afresh with the project's answers, and each recorded feature
 is added to that render again, in the order it was first added. Committed as a child of the
-pristine record (generator/pristine.py), the render holds exactly what the template changed
+pristine record (generator/core/pristine.py), the render holds exactly what the template changed
 since the project was last generated; git cherry-picks that change onto the user's branch, a
 three-way merge that keeps the user's edits. The user's tree is touched only by git.
 """
@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import generator
-from generator import pristine
-from generator.errors import InvalidInput, OperationFailed
-from generator.existing import VERSIONS_DIR, ExistingProject, read_answers
-from generator.git import find_git, git_defaults, git_result, run_git
-from generator.manifest import load
-from generator.migrations import read_revisions, single_head
-from generator.spec import ANSWERS_FILE, VERSION_KEY
+from generator.core import pristine
+from generator.core.errors import InvalidInput, OperationFailed
+from generator.core.existing import VERSIONS_DIR, ExistingProject, read_answers
+from generator.core.git import find_git, git_defaults, git_result, run_git
+from generator.core.manifest import load
+from generator.core.migrations import read_revisions, single_head
+from generator.project.request import ANSWERS_FILE, VERSION_KEY
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def render_fresh(
     revisions: those are already applied to the project's databases and must not change.
     """
     from generator.feature import FeatureRequest, plan_add_feature
-    from generator.project import render_answers
+    from generator.project.create import render_answers
 
     fresh = directory / "project"
     fresh.mkdir()

@@ -15,9 +15,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from generator.changes import Changes
-from generator.git import git_result, run_git
-from generator.manifest import MANIFEST, FeatureRecord, digest
+from generator.core.changes import Changes
+from generator.core.git import git_result, run_git
+from generator.core.manifest import MANIFEST, FeatureRecord, digest
 
 REF = "refs/fastapi-gen/pristine"
 PENDING_REF = "refs/fastapi-gen/pending"

@@ -4,8 +4,8 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import BrokenProject, InvalidInput
-from generator.files import describe, parse_python
+from generator.core.errors import BrokenProject, InvalidInput
+from generator.core.files import describe, parse_python
 
 
 @dataclass(frozen=True)

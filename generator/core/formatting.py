@@ -11,8 +11,8 @@ import tomllib
 import unicodedata
 from pathlib import Path
 
-from generator.errors import BrokenProject, OperationFailed
-from generator.files import read_text
+from generator.core.errors import BrokenProject, OperationFailed
+from generator.core.files import read_text
 
 PYPROJECT = "pyproject.toml"
 RUFF_DEFAULT_LINE_LENGTH = 88

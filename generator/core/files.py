@@ -7,7 +7,7 @@ each of those is one `BrokenProject` line that names the file, never a traceback
 import ast
 from pathlib import Path
 
-from generator.errors import BrokenProject
+from generator.core.errors import BrokenProject
 
 
 def describe(path: Path, root: Path | None = None) -> str:

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.errors import BrokenProject, InvalidInput
-from generator.files import read_text
-from generator.spec import ANSWERS_FILE, Database
+from generator.core.errors import BrokenProject, InvalidInput
+from generator.core.files import read_text
+from generator.project.request import ANSWERS_FILE, Database
 
 FEATURES_DIR = Path("app/features")
 TESTS_FEATURES_DIR = Path("tests/features")

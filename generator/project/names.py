@@ -10,7 +10,7 @@ import keyword
 import re
 from dataclasses import dataclass
 
-from generator.errors import InvalidInput
+from generator.core.errors import InvalidInput
 
 _ALLOWED = re.compile(r"[A-Za-z][A-Za-z0-9 _-]*")
 MAX_TITLE_LENGTH = 60
