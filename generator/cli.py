@@ -9,15 +9,18 @@ import shlex
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from generator.core.errors import GeneratorError
-from generator.project.request import PIP_STEPS, UV_STEPS, CreatedProject, Database, ProjectSpec
+from generator.project.request import PIP_STEPS, UV_STEPS, CreatedProject, ProjectSpec
+from generator.render.answers import Database
 
 if TYPE_CHECKING:
-    from generator.core.changes import Changes
+    from generator.core.outcome import Outcome
+    from generator.update import UpdateResult
 
 app = typer.Typer(
     name="fastapi-gen",
@@ -223,7 +226,23 @@ DryRunOption = Annotated[
 ]
 
 
-@app.command("add-feature", epilog=FIELDS_HELP)
+class _FieldsRequired(TyperCommand):
+    """add-feature's usage line shows FIELD... as required and repeatable, as NAME is shown.
+
+    Click would show the optional argument as ``[FIELD...]``; it stays optional to Click so that
+    a missing field gets the library's message (what a field looks like), not Click's.
+    """
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:  # Click's Context, vendored or not
+        pieces = super().collect_usage_pieces(ctx)
+        required = "{NAME}" in pieces  # how this Typer release marks a required argument
+        return [
+            piece.replace("[FIELD...]", "{FIELD...}" if required else "FIELD...")
+            for piece in pieces
+        ]
+
+
+@app.command("add-feature", epilog=FIELDS_HELP, cls=_FieldsRequired)
 def add_feature(
     name: Annotated[
         str,
@@ -232,7 +251,8 @@ def add_feature(
         ),
     ],
     fields: Annotated[
-        list[str] | None, typer.Argument(metavar="FIELD", help="At least one field, see below.")
+        list[str] | None,
+        typer.Argument(metavar="FIELD...", help="One or more fields, see below."),
     ] = None,
     read: Annotated[
         str | None,
@@ -269,27 +289,17 @@ def add_feature(
 ) -> None:
     """Add a CRUD feature: model, schemas, service, router, tests and a migration."""
     with user_errors():
-        from generator.core.existing import ExistingProject
-        from generator.feature import FeatureRequest, plan_add_feature
+        from generator.feature import FeatureRequest, add_feature
 
-        existing = ExistingProject.locate(project or Path.cwd())
-        changes, names = plan_add_feature(
-            existing,
-            FeatureRequest(
-                name=name,
-                fields=fields or [],
-                read=read,
-                write=write,
-                public=public,
-                soft_delete=soft_delete,
-            ),
+        request = FeatureRequest(
+            name=name,
+            fields=fields or [],
+            read=read,
+            write=write,
+            public=public,
+            soft_delete=soft_delete,
         )
-        _carry_out(changes, existing.root, dry_run, f"add-feature {names.plural}")
-        if not dry_run:
-            _show_next(
-                f"Added {names.plural} at {existing.api_prefix}/{names.url}.",
-                ["alembic upgrade head", "pytest"],
-            )
+        _show_outcome(add_feature(project or Path.cwd(), request, dry_run=dry_run))
 
 
 def complete_feature(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -328,14 +338,10 @@ def remove_feature(
 ) -> None:
     """Remove a feature that add-feature created, and its migration when it is the latest."""
     with user_errors():
-        from generator.core.existing import ExistingProject
-        from generator.feature import plan_remove_feature
+        from generator.feature import remove_feature
 
-        existing = ExistingProject.locate(project or Path.cwd())
-        changes, names, notes = plan_remove_feature(existing, name, force=force)
-        _carry_out(changes, existing.root, dry_run, f"remove-feature {names.plural}", notes)
-        if not dry_run:
-            _show_next(f"Removed {names.plural}.", ["pytest"])
+        outcome = remove_feature(project or Path.cwd(), name, force=force, dry_run=dry_run)
+        _show_outcome(outcome)
 
 
 @app.command()
@@ -347,50 +353,44 @@ def update(project: ProjectOption = None, dry_run: DryRunOption = False) -> None
     resolve, then `git add` them and `git cherry-pick --continue` (or `--abort` to give up).
     """
     with user_errors():
-        from generator.update.merge import update_project
+        from generator.update import UpdateConflict, update_project
 
-        result = update_project(project or Path.cwd(), dry_run=dry_run)
+        try:
+            result = update_project(project or Path.cwd(), dry_run=dry_run)
+        except UpdateConflict as conflict:
+            _show_update(conflict.result)  # the files, then the one line of the error
+            raise
     if result.up_to_date:
         typer.echo(f"Already up to date with fastapi-gen {result.new_version}.")
         return
-    verbs = {"A": "create", "M": "update", "D": "delete"}
-    changed = [
-        f"{verbs.get(status[:1], 'update')} {path}"
-        for status, _, path in (line.partition("\t") for line in result.changed)
-    ]
-    _show_changes(changed, dry_run)
-    if dry_run:
-        return
-    if result.conflicts:
-        for path in result.conflicts:
-            typer.echo(f"  conflict {path}")
-        with user_errors():
-            from generator.core.errors import OperationFailed
-
-            raise OperationFailed(
-                f"The update to fastapi-gen {result.new_version} conflicts with your edits in "
-                f"{len(result.conflicts)} file(s); resolve them, git add them and run "
-                "git cherry-pick --continue (or --abort)."
-            )
-    _show_next(
-        f"Updated from fastapi-gen {result.old_version} to {result.new_version}.",
-        ["alembic upgrade head", "pytest"],
-    )
+    _show_update(result)
 
 
-def _carry_out(
-    changes: "Changes", root: Path, dry_run: bool, what: str, notes: Sequence[str] = ()
-) -> None:
-    """Write the changes unless it is a dry run, then list them (never before they are done)."""
-    from generator.core.pristine import apply_and_record
+def _show_update(result: "UpdateResult") -> None:
+    """The files, then what the releases crossed say and the settings they changed."""
+    _show_changes(result.steps, result.dry_run)
+    for section in result.release_notes:
+        _say(f"\n{section}")
+    if result.settings.added or result.settings.removed:
+        _say("\nSettings in .env.example (your .env may need them):")
+        for name in result.settings.added:
+            _say(f"  {typer.style('added', fg='green')}   {name}")
+        for name in result.settings.removed:
+            _say(f"  {typer.style('removed', fg='red')} {name}")
+    for path in result.conflicts:
+        typer.echo(f"  conflict {path}")
+    if result.summary:
+        _show_next(result.summary, result.next_steps)
 
-    planned = [*changes.describe(root), *notes]
-    if not dry_run:
-        apply_and_record(changes, root, what)
-    _show_changes(planned, dry_run)
+
+def _show_outcome(outcome: "Outcome") -> None:
+    """A command's changes (never listed before they are done), then what to run next."""
+    _show_changes(outcome.steps, outcome.dry_run)
+    if outcome.summary:
+        _show_next(outcome.summary, outcome.next_steps)
 
 
-def _show_changes(lines: list[str], dry_run: bool) -> None:
+def _show_changes(steps: "Sequence[tuple[str, str]]", dry_run: bool) -> None:
     if dry_run:
         _say(f"{typer.style('Dry run', fg='yellow')}: nothing is written.")
     styles = {
@@ -400,8 +400,7 @@ def _show_changes(lines: list[str], dry_run: bool) -> None:
         "kept": "yellow",
         "note": "yellow",
     }
-    for line in lines:
-        verb, _, rest = line.partition(" ")
+    for verb, rest in steps:
         _say(f"  {typer.style(f'{verb:<6}', fg=styles.get(verb, 'white'))} {rest}")
 
 

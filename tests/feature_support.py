@@ -10,7 +10,8 @@ from generator.core.existing import ExistingProject
 from generator.feature import FeatureRequest, plan_add_feature, plan_remove_feature
 from generator.feature.names import FeatureNames
 from generator.project.create import create_project
-from generator.project.request import Database, ProjectSpec
+from generator.project.request import ProjectSpec
+from generator.render.answers import Database
 
 Snapshot = dict[str, bytes | None]
 

@@ -123,7 +123,7 @@ def test_add_creates_the_feature_and_changes_nothing_else(project: ExistingProje
         migration,
     }
     assert added(before, after) == expected
-    assert described == [f"create {path}" for path in sorted(expected)]
+    assert described == [("create", path) for path in sorted(expected)]
     # Registration is discovery: not one existing file (app/main.py, env.py, ...) changed.
     assert {path: after[path] for path in before} == before
 

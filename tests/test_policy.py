@@ -64,7 +64,9 @@ def test_senseless_or_unknown_policies_are_refused_with_the_reason(
 def test_a_project_without_users_refuses_every_policy_flag(
     read: str | None, write: str | None, public: bool
 ) -> None:
-    with pytest.raises(InvalidInput, match=r"need users, and this project has none \(--no-auth\)"):
+    with pytest.raises(
+        InvalidInput, match=r"needs? users, and this project has none \(--no-auth\)"
+    ):
         resolve_policy(read, write, public=public, auth=False)
     assert resolve_policy(None, None, public=False, auth=False) is None
 

@@ -5,10 +5,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+import generator
 from generator.core.errors import InvalidInput
 from generator.core.existing import find_project_root
 from generator.project.create import create_project
-from generator.project.request import ANSWERS_FILE, Database, ProjectSpec
+from generator.project.request import ProjectSpec
+from generator.render.answers import ANSWERS_FILE, Database
 from generator.render.template import template_root
 
 
@@ -42,13 +44,15 @@ def test_find_project_root_outside_a_project(tmp_path: Path) -> None:
         find_project_root(tmp_path)
 
 
-def test_answers_name_the_installed_template_not_a_temporary_copy(tmp_path: Path) -> None:
+def test_answers_name_the_generator_version_not_a_machine_path(tmp_path: Path) -> None:
     project = create_project(ProjectSpec(name="shop", output=tmp_path, git=False))
 
-    answers = yaml.safe_load((project.path / ANSWERS_FILE).read_text())
+    text = (project.path / ANSWERS_FILE).read_text()
+    answers = yaml.safe_load(text)
 
-    assert answers["_src_path"] == str(template_root())
-    assert Path(answers["_src_path"], "copier.yml").is_file()
+    assert "_src_path" not in answers
+    assert str(template_root()) not in text
+    assert answers["_fastapi_gen_version"] == generator.__version__
 
 
 @pytest.mark.parametrize("prefix", ["/api/v1", "", "/v2"])

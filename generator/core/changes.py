@@ -12,6 +12,7 @@ from pathlib import Path
 
 from generator.core.errors import OperationFailed
 from generator.core.interrupts import done, held
+from generator.core.outcome import Step
 
 
 @dataclass
@@ -22,13 +23,13 @@ class Changes:
     prune: list[Path] = field(default_factory=list)
     """Directories to remove once the deletes leave them empty (bytecode caches aside)."""
 
-    def describe(self, root: Path) -> list[str]:
-        lines = [
-            f"{'update' if (root / path).exists() else 'create'} {path}"
+    def describe(self, root: Path) -> list[Step]:
+        steps = [
+            Step("update" if (root / path).exists() else "create", str(path))
             for path in sorted(self.writes)
         ]
-        lines += [f"delete {path}" for path in sorted(self.deletes)]
-        return lines
+        steps += [Step("delete", str(path)) for path in sorted(self.deletes)]
+        return steps
 
     def apply(self, root: Path) -> None:
         """Write everything, or on any failure or interrupt leave the tree as it was."""

@@ -3,20 +3,15 @@
 Cheap to import (no Copier): `add-feature` and `remove-feature` start from here.
 """
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from generator.core.errors import BrokenProject, InvalidInput
-from generator.core.files import read_text
-from generator.project.request import ANSWERS_FILE, Database
+from generator.render.answers import ANSWERS_FILE, Database, option_problem, read_answers
 
 FEATURES_DIR = Path("app/features")
 TESTS_FEATURES_DIR = Path("tests/features")
 VERSIONS_DIR = Path("migrations/versions")
-# copier.yml's validator for the `api_prefix` answer: empty, or /segment[/segment...].
-API_PREFIX = re.compile(r"(/[a-z0-9][a-z0-9._-]*)*")
 
 
 def find_project_root(start: Path) -> Path:
@@ -41,24 +36,6 @@ def find_project_root(start: Path) -> Path:
     )
 
 
-def read_answers(root: Path) -> dict[str, Any]:
-    """Every answer the project was rendered with, as Copier recorded them."""
-    import yaml
-
-    path = root / ANSWERS_FILE
-    text = read_text(path, root)
-    try:
-        answers = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        problem = " ".join(str(error).split())
-        raise BrokenProject(
-            f"Cannot read {ANSWERS_FILE}: it is not valid YAML ({problem})."
-        ) from None
-    if not isinstance(answers, dict):
-        raise BrokenProject(f"{ANSWERS_FILE} does not hold the project's answers.")
-    return answers
-
-
 def _read_answers(root: Path) -> tuple[bool, Database, str]:
     """The answers add-feature depends on, checked for their types."""
     answers = read_answers(root)
@@ -70,10 +47,10 @@ def _read_answers(root: Path) -> tuple[bool, Database, str]:
         raise BrokenProject(f"{ANSWERS_FILE}: 'database' must be {choices}, not {database!r}.")
     # Projects rendered before the question existed serve their API at the root.
     api_prefix = answers.get("api_prefix", "")
-    if not isinstance(api_prefix, str) or not API_PREFIX.fullmatch(api_prefix):
+    problem = option_problem("api_prefix", {"api_prefix": api_prefix})
+    if not isinstance(api_prefix, str) or problem:
         raise BrokenProject(
-            f"{ANSWERS_FILE}: 'api_prefix' must be empty or a path like /api/v1, "
-            f"not {api_prefix!r}."
+            f"{ANSWERS_FILE}: 'api_prefix' is {api_prefix!r}: {problem or 'not a string.'}"
         )
     return auth, Database(database), api_prefix
 
@@ -97,3 +74,15 @@ class ExistingProject:
     def has_feature(self, plural: str) -> bool:
         path = self.feature_dir(plural)
         return path.exists() or path.is_symlink()
+
+    def run(self, command: str) -> str:
+        """A command as the user runs it in this project: through uv where `new` recommends uv.
+
+        `new` prints uv's steps first (and locks with uv) when uv is there, so a project with a
+        ``uv.lock``, or on a machine with uv, runs its tools with ``uv run``; elsewhere they are
+        the commands of an activated virtualenv.
+        """
+        import shutil
+
+        uses_uv = (self.root / "uv.lock").is_file() or shutil.which("uv") is not None
+        return f"uv run {command}" if uses_uv else command

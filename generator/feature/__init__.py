@@ -7,10 +7,18 @@ so nothing else is edited; `.fastapi-gen.json` records what was written.
 The story in reading order: `names` (what a feature is called) and `reserved` (what it cannot
 be called); `spec`, `types` and `fields` (a field, its type, and parsing it); `views` and
 `context` (what the templates are given); `render` (the templates into files); `plan` (the
-whole change, checked before anything is written).
+whole change, checked before anything is written); `commands` (planned, written, recorded).
 """
 
+from generator.feature.commands import add_feature, remove_feature
 from generator.feature.names import parse_feature_name
 from generator.feature.plan import FeatureRequest, plan_add_feature, plan_remove_feature
 
-__all__ = ["FeatureRequest", "parse_feature_name", "plan_add_feature", "plan_remove_feature"]
+__all__ = [
+    "FeatureRequest",
+    "add_feature",
+    "parse_feature_name",
+    "plan_add_feature",
+    "plan_remove_feature",
+    "remove_feature",
+]

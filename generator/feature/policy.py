@@ -107,7 +107,8 @@ def resolve_policy(
     if not auth:
         if given:
             raise InvalidInput(
-                f"{' and '.join(given)} need users, and this project has none (--no-auth): "
+                f"{' and '.join(given)} {'needs' if len(given) == 1 else 'need'} users, and "
+                "this project has none (--no-auth): "
                 "anyone reads and writes every row."
             )
         return None

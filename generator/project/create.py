@@ -1,7 +1,5 @@
 """Creating a project: check everything, render into a staging directory, move it into place."""
 
-import json
-import re
 import secrets
 import shutil
 import sys
@@ -17,14 +15,8 @@ from generator.core.git import find_git, git_defaults, run_git
 from generator.core.interrupts import done, held
 from generator.project.lock import LOCK_FILE, find_uv, write_lock
 from generator.project.names import ProjectName, parse_project_name
-from generator.project.request import (
-    ANSWERS_FILE,
-    VERSION_KEY,
-    CreatedProject,
-    Database,
-    ProjectSpec,
-)
-from generator.render.template import template_root
+from generator.project.request import CreatedProject, ProjectSpec
+from generator.render.answers import Database, render_answers
 
 LOCK_SUBJECT = "Lock the dependencies with uv"
 
@@ -131,54 +123,6 @@ def _render(staging: Path, spec: ProjectSpec, name: ProjectName) -> Mapping[str,
     if spec.api_prefix is not None:
         data["api_prefix"] = spec.api_prefix
     return render_answers(staging, data, interactive=spec.interactive)
-
-
-def render_answers(
-    staging: Path, data: Mapping[str, Any], *, interactive: bool = False
-) -> Mapping[str, Any]:
-    """Render the installed template with these answers; `update` renders with recorded ones."""
-    from copier.errors import CopierAnswersInterrupt, CopierError, InteractiveSessionError
-
-    from generator.render import copying
-
-    try:
-        worker = copying.run_copy(dst_path=staging, data=dict(data), defaults=not interactive)
-    except InteractiveSessionError as exc:
-        raise InvalidInput(
-            "--interactive needs a terminal; give the answers as options instead."
-        ) from exc
-    except CopierAnswersInterrupt as exc:
-        raise OperationFailed("Cancelled; nothing was created.") from exc
-    except CopierError as exc:
-        raise OperationFailed(f"The template failed: {_one_line(exc)}") from exc
-    except ValueError as exc:
-        # Copier's bare ValueError: a validator refused an answer, or a question with no default
-        # went unanswered under defaults=True.
-        raise InvalidInput(f"{_one_line(exc)} (--interactive asks every question).") from exc
-    except OSError as exc:
-        raise OperationFailed(f"Could not write the project: {exc}") from exc
-    _record_template(staging / ANSWERS_FILE)
-    return worker.answers.combined
-
-
-def _record_template(answers_file: Path) -> None:
-    """Name the installed template as the project's source, not the snapshot rendered from,
-    and the generator version that rendered it.
-
-    A checkout renders from a temporary copy of its working tree; the answers should point at
-    something that still exists afterwards.
-    """
-    text = answers_file.read_text(encoding="utf-8")
-    source = f"_src_path: {json.dumps(str(template_root()))}"
-    text = re.sub(r"(?m)^_src_path: .*$", source, text)
-    # The generator's own version, which `update` compares with the installed one.
-    version = json.dumps(generator.__version__)
-    text = re.sub(r"(?m)^(_src_path: .*)$", rf"\1\n{VERSION_KEY}: {version}", text)
-    answers_file.write_text(text, encoding="utf-8")
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())
 
 
 def _init(git: str, repo: Path) -> list[str]:

@@ -1,15 +1,10 @@
 """What the user asks for and what they get back: plain data, cheap to import from the CLI."""
 
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from generator.project.names import ProjectName
-
-ANSWERS_FILE = ".copier-answers.yml"
-"""Written into every rendered project (``_answers_file`` in copier.yml); marks a project root."""
-VERSION_KEY = "_fastapi_gen_version"
-"""The answers file's record of the generator that rendered the project, for `update`."""
+from generator.render.answers import Database
 
 UV_STEPS = (
     "cp .env.example .env",
@@ -27,13 +22,6 @@ PIP_STEPS = (
     "uvicorn app.main:app --reload",
 )
 """The same without uv, after `cp .env.example .env` (pip >= 25.1 reads ``--group``)."""
-
-
-class Database(StrEnum):
-    """The databases the template supports; the values are copier.yml's ``database`` choices."""
-
-    sqlite = "sqlite"
-    postgresql = "postgresql"
 
 
 @dataclass(frozen=True)

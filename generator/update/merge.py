@@ -9,32 +9,59 @@ three-way merge that keeps the user's edits. The user's tree is touched only by 
 
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import generator
 from generator.core import pristine
 from generator.core.errors import InvalidInput, OperationFailed
-from generator.core.existing import VERSIONS_DIR, ExistingProject, read_answers
+from generator.core.existing import VERSIONS_DIR, ExistingProject
 from generator.core.git import find_git, git_defaults, git_result, run_git
 from generator.core.manifest import load
 from generator.core.migrations import read_revisions, single_head
-from generator.project.request import ANSWERS_FILE, VERSION_KEY
+from generator.core.outcome import Outcome, Step
+from generator.render.answers import ANSWERS_FILE, VERSION_KEY, read_answers, render_answers
+from generator.update.notes import ENV_EXAMPLE, Settings, release_notes, settings
 
 
 @dataclass(frozen=True)
-class UpdateResult:
-    old_version: str
-    new_version: str
-    changed: list[str] = field(default_factory=list)
-    """`git diff --name-status` lines of what the template changed."""
+class UpdateResult(Outcome):
+    old_version: str = ""
+    new_version: str = ""
+    release_notes: list[str] = field(default_factory=list)
+    """CHANGELOG.md's sections for the releases the update crosses."""
+    settings: Settings = field(default_factory=lambda: Settings(added=[], removed=[]))
+    """The settings .env.example gained and lost: a deployed .env may need them."""
     conflicts: list[str] = field(default_factory=list)
     commit: str | None = None
     """The update's commit; None for a dry run, a no-op or a conflict."""
 
     @property
     def up_to_date(self) -> bool:
-        return not self.changed
+        return not self.steps
+
+
+class UpdateConflict(OperationFailed):
+    """The template's change and the user's edits overlap: the files are left in conflict."""
+
+    def __init__(self, result: UpdateResult) -> None:
+        super().__init__(
+            f"The update to fastapi-gen {result.new_version} conflicts with your edits in "
+            f"{len(result.conflicts)} file(s); resolve them, git add them and run "
+            "git cherry-pick --continue (or --abort)."
+        )
+        self.result = result
+
+
+_VERBS = {"A": "create", "M": "update", "D": "delete"}
+
+
+def _steps(name_status: str) -> list[Step]:
+    """`git diff --name-status` lines as the steps of a plan."""
+    return [
+        Step(_VERBS.get(status[:1], "update"), path)
+        for status, _, path in (line.partition("\t") for line in name_status.splitlines())
+    ]
 
 
 def update_project(start: Path, *, dry_run: bool = False) -> UpdateResult:
@@ -79,17 +106,35 @@ def update_project(start: Path, *, dry_run: bool = False) -> UpdateResult:
             what=f"Update to fastapi-gen {new_version} (from {old_version})",
         )  # fmt: skip
     changed = run_git(git, root, "diff", "--name-status", "--no-renames", base, target)
-    result = UpdateResult(old_version, new_version, changed=changed.splitlines())
+    result = UpdateResult(
+        _steps(changed),
+        dry_run=dry_run,
+        old_version=old_version,
+        new_version=new_version,
+        release_notes=release_notes(old_version, new_version),
+        settings=settings(
+            _shown(git, root, base, ENV_EXAMPLE), _shown(git, root, target, ENV_EXAMPLE)
+        ),
+    )
     if result.up_to_date or dry_run:
         return result
     conflicts = _merge(git, root, target)
     if conflicts:
         run_git(git, root, "update-ref", pristine.PENDING_REF, target)
-        return UpdateResult(old_version, new_version, result.changed, conflicts=conflicts)
+        raise UpdateConflict(replace(result, conflicts=conflicts))
     pristine.advance(git, root, target, expected=kept)
-    return UpdateResult(
-        old_version, new_version, result.changed, commit=run_git(git, root, "rev-parse", "HEAD")
+    return replace(
+        result,
+        summary=f"Updated from fastapi-gen {old_version} to {new_version}.",
+        next_steps=[project.run("alembic upgrade head"), project.run("pytest")],
+        commit=run_git(git, root, "rev-parse", "HEAD"),
     )
+
+
+def _shown(git: str, root: Path, commit: str, path: str) -> str:
+    """A file's text in a commit; empty where the commit has no such file."""
+    shown = git_result(git, root, "show", f"{commit}:{path}")
+    return shown.stdout if shown.returncode == 0 else ""
 
 
 def _recorded_version(root: Path) -> str:
@@ -120,7 +165,6 @@ def render_fresh(
     revisions: those are already applied to the project's databases and must not change.
     """
     from generator.feature import FeatureRequest, plan_add_feature
-    from generator.project.create import render_answers
 
     fresh = directory / "project"
     fresh.mkdir()
@@ -145,9 +189,12 @@ def render_fresh(
         )
         changes, _ = plan_add_feature(ExistingProject.locate(fresh), request)
         changes.apply(fresh)
+    # On top of the user's own revisions too: the project's migrations keep a single head.
+    users_head = single_head(read_revisions(project.root / VERSIONS_DIR)) if brought else None
     for path, text in brought.items():
-        head = single_head(read_revisions(fresh / VERSIONS_DIR))
+        head = users_head or single_head(read_revisions(fresh / VERSIONS_DIR))
         path.write_text(_on_top_of(text, head), encoding="utf-8")
+        users_head = None  # a second brought revision follows the first
     return fresh
 
 
