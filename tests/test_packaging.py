@@ -32,13 +32,14 @@ def run(*command: str | Path, cwd: Path | None = None, env: dict[str, str] | Non
 
 NEWER = "99.0.0"
 NEWER_LINE = "A line only the newer release has."
+NEWER_NOTE = "- What the newer release changes for projects."
 
 
 def newer_release(tmp_path: Path) -> Path:
     """A copy of this repository as a later release: a higher version, a changed template."""
     copy = tmp_path / "newer"
     copy.mkdir()
-    for name in ("pyproject.toml", "README.md", "copier.yml"):
+    for name in ("pyproject.toml", "README.md", "CHANGELOG.md", "copier.yml"):
         shutil.copy2(REPO / name, copy / name)
     for name in ("generator", "template"):
         shutil.copytree(REPO / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
@@ -48,6 +49,10 @@ def newer_release(tmp_path: Path) -> Path:
     )
     readme = copy / "template/project/README.md.jinja"
     readme.write_text(readme.read_text() + f"\n{NEWER_LINE}\n")
+    changelog = copy / "CHANGELOG.md"
+    changelog.write_text(
+        changelog.read_text().replace("\n## ", f"\n## {NEWER}\n\n{NEWER_NOTE}\n\n## ", 1)
+    )
     return copy
 
 
@@ -71,6 +76,7 @@ def test_the_installed_wheel_renders_and_updates_without_the_repository(tmp_path
         names = set(archive.namelist())
     assert "generator/_template/copier.yml" in names
     assert "generator/_template/template/project/app/main.py" in names
+    assert "generator/_template/CHANGELOG.md" in names  # update prints its entries
     assert not any("__pycache__" in name for name in names)
 
     environment = tmp_path / "venv"
@@ -91,7 +97,8 @@ def test_the_installed_wheel_renders_and_updates_without_the_repository(tmp_path
     made = CliRunner().invoke(app, ["new", "older", "--output", str(elsewhere)])
     assert made.exit_code == 0, made.output
     older = elsewhere / "older"
-    run(command, "update", cwd=older)
+    updated = run(command, "update", cwd=older)
+    assert f"## {NEWER}\n\n{NEWER_NOTE}" in updated  # the entry of the release it crossed
     assert NEWER_LINE in (older / "README.md").read_text()
     assert f'_fastapi_gen_version: "{NEWER}"' in (older / ".copier-answers.yml").read_text()
 

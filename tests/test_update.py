@@ -340,3 +340,63 @@ def test_a_project_made_before_records_were_kept_is_rebuilt_from_its_history(
     assert files(project).keys() == files(fresh).keys()
     assert "# Served by version B." in (project / "app/features/orders/router.py").read_text()
     assert git(project, "rev-parse", REF)  # kept from now on
+
+
+@pytest.fixture(scope="module")
+def noted(templates: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Template B with release notes and a setting added to .env.example, one dropped."""
+    _, b = templates
+    root = tmp_path_factory.mktemp("template-b-noted")
+    shutil.copy2(b / "copier.yml", root / "copier.yml")
+    shutil.copytree(b / "template", root / "template")
+    (root / "CHANGELOG.md").write_text(
+        f"# Changelog\n\n## 99.0.0\n\n- Crossed.\n\n## {version()}\n\n- The project's own.\n"
+    )
+    env = root / "template" / "project" / ".env.example.jinja"
+    env.write_text(env.read_text().replace("LOG_LEVEL=INFO\n", "NEW_SETTING=1\n", 1))
+    return root
+
+
+@pytest.mark.usefixtures("git_config")
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_an_update_prints_the_release_notes_it_crosses_and_the_settings(
+    templates: tuple[Path, Path], noted: Path, tmp_path: Path, dry_run: bool
+) -> None:
+    a, _ = templates
+    project = make(a, tmp_path, features=False)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("generator.__version__", "99.0.0", raising=False)
+        code, out, err = cli(noted, "update", *(["--dry-run"] if dry_run else []), cwd=project)
+
+    assert code == 0, out + err
+    assert "## 99.0.0\n\n- Crossed." in out
+    assert "The project's own" not in out
+    assert "added   NEW_SETTING" in out
+    assert "removed LOG_LEVEL" in out
+    assert ("Next:" in out) is not dry_run
+
+
+@pytest.mark.usefixtures("git_config")
+def test_the_templates_revision_goes_on_top_of_the_users_own(
+    templates: tuple[Path, Path], schema_change: Path, tmp_path: Path
+) -> None:
+    from generator.core.migrations import heads, read_revisions
+
+    a, _ = templates
+    project = make(a, tmp_path)
+    versions = project / "migrations" / "versions"
+    [head] = heads(read_revisions(versions))
+    (versions / "9000_ours.py").write_text(
+        LOCALE_MIGRATION.replace("b1_users_locale", "9000").replace('"0001"', f'"{head}"')
+    )
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--message", "Our own revision on top of the features")
+
+    code, out, err = cli(schema_change, "update", cwd=project)
+
+    assert code == 0, out + err
+    revisions = {revision.id: revision for revision in read_revisions(versions)}
+    assert heads(list(revisions.values())) == ["b1_users_locale"]
+    assert revisions["b1_users_locale"].down_revisions == ("9000",)
+    assert "Revises: 9000" in (versions / "b1_users_locale.py").read_text()

@@ -1,6 +1,11 @@
 """Running Copier: the one module that knows its internals (copier 9.19), imported only to render.
 
 Importing Copier takes about 0.3 s, so nothing imports this module until a command renders.
+Copier's public ``run_copy`` builds its own Worker, whose Jinja environment compiles every path
+and file of the template afresh on each run; the subclass below keeps compiled templates
+(generator/render/compiled.py), which is most of a render's time. pyproject.toml holds Copier to
+the releases this was written against, and tests/test_copier_version.py checks the installed
+one and the names below.
 """
 
 import os
@@ -17,6 +22,13 @@ from copier._settings import SettingsModel
 
 from generator.render.compiled import compile_once, disk_cache
 from generator.render.template import NOT_TEMPLATE, template_root
+
+RELIES_ON = (
+    ("copier._main", "Worker"),  # subclassed; its jinja_env property and run_copy()
+    ("copier._jinja_ext", "SandboxedEnvironment"),  # what jinja_env returns
+    ("copier._settings", "SettingsModel"),  # empty settings: the user's must not change output
+)
+"""Copier's private names this module uses, checked against the installed Copier by a test."""
 
 
 class _CompilingWorker(Worker):
