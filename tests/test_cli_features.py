@@ -268,3 +268,28 @@ def test_policies_are_refused_without_users(root: Path, flags: list[str]) -> Non
     verb = "needs" if len(flags) < 3 else "need"
     assert_one_line_error(result, 2, f"{given} {verb} users, and this project has none")
     assert snapshot(root) == before
+
+
+@pytest.mark.parametrize(("lock", "uv", "runner"), [
+    (True, None, "uv run "), (False, "/usr/bin/uv", "uv run "), (False, None, ""),
+])  # fmt: skip
+def test_next_steps_run_as_new_recommends(
+    root: Path, monkeypatch: pytest.MonkeyPatch, lock: bool, uv: str | None, runner: str
+) -> None:
+    """Through uv where the project has uv.lock or uv is installed, bare in a virtualenv."""
+    if lock:
+        (root / "uv.lock").write_text("")
+    monkeypatch.setattr("shutil.which", lambda name: uv if name == "uv" else "/usr/bin/" + name)
+
+    added = invoke("add-feature", "orders", *ORDER_FIELDS)
+    removed = invoke("remove-feature", "orders")
+
+    assert f"Next:\n  {runner}alembic upgrade head\n  {runner}pytest\n" in added.stdout
+    assert f"Next:\n  {runner}pytest\n" in removed.stdout
+
+
+def test_the_usage_shows_fields_as_required_and_repeatable() -> None:
+    usage = invoke("add-feature", "--help").stdout.splitlines()[0]
+
+    assert "FIELD..." in usage
+    assert "[FIELD" not in usage
