@@ -1,181 +1,314 @@
 """What the feature templates are given: every decision about a feature, made once, by name.
 
-The templates in template/feature/ only place what this computes; the type-by-type answers
-come from each field's kind (generator/feature/types.py).
+``FeatureContext`` is a typed view of one feature: the templates in template/feature/ read its
+properties by name (``TEMPLATE_NAMES``) and only place what they say. Decisions are values
+(booleans, names, lists of fields), never pieces of Python source: how a decision reads as
+source (a parameter ``, user: CurrentUser``, a route's ``responses=``) is written in the
+templates themselves, in template/feature/_signatures.jinja. The type-by-type answers come from
+each field's kind (generator/feature/types.py).
 """
 
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from generator.core.existing import ExistingProject
-from generator.feature.field_spec import FieldType
 from generator.feature.names import FeatureNames
 from generator.feature.policy import Policy
-from generator.feature.views import FieldView
+from generator.feature.views import FieldView, Target
 
 CONCURRENT_CREATES = 30
 """Rows the generated concurrency test creates at once (with its updates and deletes, 54 writes)."""
 
+Samples = dict[str, object]
 
-def build_context(
-    project: ExistingProject,
-    names: FeatureNames,
-    views: list[FieldView],
-    policy: Policy | None,
-    *,
-    soft_delete: bool = False,
-) -> dict[str, Any]:
-    """`policy` is None in a project without users, where anyone reads and writes every row."""
-    owned = policy is not None and policy.owned
-    private = policy is not None and policy.private
-    guards_writes = policy is not None and policy.guards_writes
-    write = policy.write.value if policy is not None else None
-    refs = [view for view in views if view.is_reference and not view.is_many]
-    links = [view for view in views if view.is_many]
-    scalars = [view for view in views if not view.is_reference]
-    unique = [view for view in views if view.spec.unique]
-    enums = [view for view in views if view.spec.type is FieldType.ENUM]
-    targets = {view.target.names.plural: view.target for view in refs + links if view.target}
-    self_refs = [view for view in refs if view.target is not None and view.target.is_self]
-    # References the tests and factories point at rows made for them: all but to their own table.
-    made_refs = [view for view in refs if view not in self_refs]
-    # A user is needed to own new rows, and to check references to rows that have owners or
-    # to users (a reference to a user is to yourself, unless you are an admin).
-    check_user = any(target.owned or target.is_users for target in targets.values())
-    create_user = owned or check_user
-    writer = "AdminUser" if write == "admin" else "CurrentUser"
-    signed_in = f", _: {writer}" if project.auth else ""
-    # Who reads: the owner (so the user is needed), any signed-in user, or anyone.
-    reader = ""
-    if private:
-        reader = ", user: CurrentUser"
-    elif policy is not None and policy.signed_in_reads:
-        reader = ", _: CurrentUser"
-    indexes = ([{"name": "owner_id", "unique": False}] if owned else []) + [
-        {"name": view.name, "unique": view.spec.unique and not (private or soft_delete)}
-        for view in views
-        if view.spec.index or (view.is_reference and not view.is_many)
-    ]
-    update_field = scalars[0] if scalars else (made_refs or refs)[0]
-    # Every route needs a token when reading does: the router declares the errors once.
-    router_auth = policy is not None and policy.signed_in_reads
-    auth_errors = "AUTH_ERRORS | " if project.auth and not router_auth else ""
-    checks = bool(unique or refs or links)
-    write_errors = "NotFound, Conflict, Unprocessable" if checks else "NotFound"
-    # Unique among live rows only: a partial unique index in place of the constraint.
-    per_owner = ["owner_id"] if private else []
-    partial_uniques = [[*per_owner, view.name] for view in unique] if soft_delete else []
-    return {
-        "names": names,
-        "cls": names.class_name,
-        "var": names.singular,
-        "fields": views,
-        "columns": [view for view in views if not view.is_many],
-        "links": links,
-        "scalars": scalars,
-        "refs": refs,
-        "enums": enums,
-        "enum_classes": [view.enum_class for view in enums],
-        "ref_targets": [target for target in targets.values() if not target.is_self],
-        "self_refs": self_refs,
-        "made_refs": made_refs,
-        # Of the rows the tests make for each new row: to users, and to rows with owners.
-        "users_refs": any(view.target.is_users for view in made_refs if view.target),
-        "owned_refs": any(view.target.owned for view in made_refs if view.target),
-        "unique_fields": unique,
-        "unique_constraints": []
-        if soft_delete
-        else [["owner_id", view.name] for view in unique]
-        if private
-        else [[view.name] for view in unique if not (view.spec.index or view.is_reference)],
-        "indexes": indexes,
-        "filterable": [view for view in views if view.filterable],
-        "sortable": [view for view in views if view.sortable],
-        "sort_keys": ["id", "created_at", "updated_at"]
-        + [view.name for view in views if view.sortable],
-        "nullable_set": "{" + ", ".join(f'"{view.name}"' for view in views if view.optional) + "}"
-        if any(view.optional for view in views)
-        else "",
-        "owned": owned,
-        "soft_delete": soft_delete,
-        "partial_uniques": partial_uniques,
-        "soft_deleted_refs": [
-            view for view in made_refs if view.target is not None and view.target.soft_deleted
-        ],
-        "restorer": (", user: AdminUser" if private else ", _: AdminUser") if project.auth else "",
-        "private": private,
-        "guards_writes": guards_writes,
-        "write": write,
-        "router_auth": router_auth,
-        "access": policy.matrix() if policy is not None else [],
-        "auth": project.auth,
-        "api_prefix": project.api_prefix,
-        "check_user": check_user,
-        "create_user": create_user,
-        "checks": checks,
-        "user_param": ", user: User" if project.auth else "",
-        "user_arg": ", user" if project.auth else "",
-        "reader": reader,
-        "writer_create": f", user: {writer}" if create_user else signed_in,
-        "writer_update": f", user: {writer}"
-        if private or guards_writes or check_user
-        else signed_in,
-        "writer_delete": f", user: {writer}" if private or guards_writes else signed_in,
-        "responses": {
-            "for_create": f", responses={auth_errors}error_responses(Conflict, Unprocessable)"
-            if checks
-            else (f", responses={auth_errors.removesuffix(' | ')}" if auth_errors else ""),
-            "for_read": ", responses=error_responses(NotFound)",
-            "for_update": f", responses={auth_errors}error_responses({write_errors})",
-            # 409 when rows of another feature still refer to it (their foreign key restricts)
-            "for_delete": f", responses={auth_errors}error_responses(NotFound, Conflict)",
-            # 409 when a live row has taken one of its unique values meanwhile
-            "for_restore": f", responses={auth_errors}error_responses(NotFound, Conflict)",
-            # ?deleted=true takes an admin, whoever may read live rows
-            "for_list": ", responses=AUTH_ERRORS"
-            if soft_delete and project.auth and not router_auth
-            else "",
-        },
-        # Test data
-        "samples": {n: {view.name: view.sample(n) for view in scalars} for n in (1, 2, 3)},
-        "concurrent_creates": CONCURRENT_CREATES,
-        # Values for the unique fields of the rows the concurrency test writes, one per row.
-        "unique_samples": [
-            {view.name: view.sample(n) for view in unique if not view.is_reference}
+
+@dataclass(frozen=True)
+class FeatureContext:
+    """One feature as the templates see it."""
+
+    project: ExistingProject
+    names: FeatureNames
+    fields: list[FieldView]
+    policy: Policy | None
+    """None in a project without users, where anyone reads and writes every row."""
+    soft_delete: bool = False
+    revision: str = ""
+    down_revision: str | None = None
+
+    def namespace(self) -> dict[str, Any]:
+        """The names the templates read, each the property of the same name."""
+        return {name: getattr(self, name) for name in TEMPLATE_NAMES}
+
+    # -- the project and the feature's names -------------------------------------------------
+
+    @property
+    def auth(self) -> bool:
+        return self.project.auth
+
+    @property
+    def api_prefix(self) -> str:
+        return self.project.api_prefix
+
+    @property
+    def cls(self) -> str:
+        return self.names.class_name
+
+    @property
+    def var(self) -> str:
+        return self.names.singular
+
+    # -- who may do what ---------------------------------------------------------------------
+
+    @property
+    def owned(self) -> bool:
+        return self.policy is not None and self.policy.owned
+
+    @property
+    def private(self) -> bool:
+        return self.policy is not None and self.policy.private
+
+    @property
+    def guards_writes(self) -> bool:
+        return self.policy is not None and self.policy.guards_writes
+
+    @property
+    def signed_in_reads(self) -> bool:
+        """Reading takes a signed-in user."""
+        return self.policy is not None and self.policy.signed_in_reads
+
+    @property
+    def write(self) -> str | None:
+        return self.policy.write.value if self.policy is not None else None
+
+    @property
+    def router_auth(self) -> bool:
+        """Every route needs a token when reading does: the router declares the errors once."""
+        return self.signed_in_reads
+
+    @property
+    def access(self) -> list[tuple[str, str, int, bool]]:
+        return self.policy.matrix() if self.policy is not None else []
+
+    @cached_property
+    def check_user(self) -> bool:
+        """A user is needed to check references to rows that have owners or to users (a
+        reference to a user is to yourself, unless you are an admin)."""
+        return any(target.owned or target.is_users for target in self.targets.values())
+
+    @property
+    def create_user(self) -> bool:
+        """A user is needed to own new rows, or to check references."""
+        return self.owned or self.check_user
+
+    @property
+    def checks(self) -> bool:
+        """Writes check something that can refuse them: a unique value or a reference."""
+        return bool(self.unique_fields or self.refs or self.links)
+
+    # -- the fields by role ------------------------------------------------------------------
+
+    @cached_property
+    def columns(self) -> list[FieldView]:
+        return [view for view in self.fields if not view.is_many]
+
+    @cached_property
+    def links(self) -> list[FieldView]:
+        return [view for view in self.fields if view.is_many]
+
+    @cached_property
+    def scalars(self) -> list[FieldView]:
+        return [view for view in self.fields if not view.is_reference]
+
+    @cached_property
+    def refs(self) -> list[FieldView]:
+        return [view for view in self.fields if view.is_reference and not view.is_many]
+
+    @cached_property
+    def enums(self) -> list[FieldView]:
+        return [view for view in self.fields if view.kind.own_class]
+
+    @property
+    def enum_classes(self) -> list[str]:
+        return [view.enum_class for view in self.enums]
+
+    @cached_property
+    def targets(self) -> dict[str, Target]:
+        """The features the references and links point at, by plural name."""
+        return {
+            view.target.names.plural: view.target
+            for view in self.refs + self.links
+            if view.target is not None
+        }
+
+    @property
+    def ref_targets(self) -> list[Target]:
+        return [target for target in self.targets.values() if not target.is_self]
+
+    @cached_property
+    def self_refs(self) -> list[FieldView]:
+        return [view for view in self.refs if view.target is not None and view.target.is_self]
+
+    @cached_property
+    def made_refs(self) -> list[FieldView]:
+        """References the tests and factories point at rows made for them: all but to their
+        own table."""
+        return [view for view in self.refs if view not in self.self_refs]
+
+    @property
+    def users_refs(self) -> bool:
+        """Of the rows the tests make for each new row, one is a user."""
+        return any(view.target.is_users for view in self.made_refs if view.target)
+
+    @property
+    def owned_refs(self) -> bool:
+        """Of the rows the tests make for each new row, one has an owner."""
+        return any(view.target.owned for view in self.made_refs if view.target)
+
+    @property
+    def soft_deleted_refs(self) -> list[FieldView]:
+        return [
+            view for view in self.made_refs if view.target is not None and view.target.soft_deleted
+        ]
+
+    @cached_property
+    def unique_fields(self) -> list[FieldView]:
+        return [view for view in self.fields if view.spec.unique]
+
+    @property
+    def unique_constraints(self) -> list[list[str]]:
+        if self.soft_delete:
+            return []
+        if self.private:
+            return [["owner_id", view.name] for view in self.unique_fields]
+        return [
+            [view.name] for view in self.unique_fields if not (view.spec.index or view.is_reference)
+        ]
+
+    @property
+    def partial_uniques(self) -> list[list[str]]:
+        """Unique among live rows only: a partial unique index in place of the constraint."""
+        if not self.soft_delete:
+            return []
+        per_owner = ["owner_id"] if self.private else []
+        return [[*per_owner, view.name] for view in self.unique_fields]
+
+    @property
+    def indexes(self) -> list[dict[str, object]]:
+        owner: list[dict[str, object]] = [{"name": "owner_id", "unique": False}]
+        return (owner if self.owned else []) + [
+            {
+                "name": view.name,
+                "unique": view.spec.unique and not (self.private or self.soft_delete),
+            }
+            for view in self.fields
+            if view.spec.index or (view.is_reference and not view.is_many)
+        ]
+
+    @property
+    def filterable(self) -> list[FieldView]:
+        return [view for view in self.fields if view.filterable]
+
+    @property
+    def sortable(self) -> list[FieldView]:
+        return [view for view in self.fields if view.sortable]
+
+    @property
+    def sort_keys(self) -> list[str]:
+        return ["id", "created_at", "updated_at"] + [view.name for view in self.sortable]
+
+    # -- test data ---------------------------------------------------------------------------
+
+    @property
+    def samples(self) -> dict[int, Samples]:
+        return {n: {view.name: view.sample(n) for view in self.scalars} for n in (1, 2, 3)}
+
+    @property
+    def concurrent_creates(self) -> int:
+        return CONCURRENT_CREATES
+
+    @property
+    def unique_samples(self) -> list[Samples]:
+        """Values for the unique fields of the rows the concurrency test writes, one per row."""
+        if all(view.is_reference for view in self.unique_fields):
+            return []
+        return [
+            {view.name: view.sample(n) for view in self.unique_fields if not view.is_reference}
             for n in range(4, 4 + CONCURRENT_CREATES)
         ]
-        if any(not view.is_reference for view in unique)
-        else [],
-        "required_names": sorted(view.name for view in views if view.required),
-        "required_fields": sorted(f"body.{view.name}" for view in views if view.required),
-        "defaults": [
+
+    @property
+    def required_names(self) -> list[str]:
+        return sorted(view.name for view in self.fields if view.required)
+
+    @property
+    def required_fields(self) -> list[str]:
+        return sorted(f"body.{view.name}" for view in self.fields if view.required)
+
+    @property
+    def defaults(self) -> list[tuple[str, object]]:
+        return [
             (view.name, value)
-            for view in views
+            for view in self.fields
             for compared, value in [view.default_as_json()]
             if compared
-        ],
-        "invalid_values": [(view.name, value) for view in views for value in view.invalid],
-        "invalid_filters": [
-            (view.filter_name, value)
-            for view in views
-            if view.filterable
-            for value in view.invalid_filters
-        ],
-        "ref_names": [view.name for view in refs],
-        "update_field": update_field,
-        "non_nullable_names": [view.name for view in views if not view.optional],
-        "filter_names": [
-            view.name for view in views if view.filterable and view.distinguishes(1, 2)
-        ],
-        "sort_cases": [
+        ]
+
+    @property
+    def invalid_values(self) -> list[tuple[str, object]]:
+        return [(view.name, value) for view in self.fields for value in view.invalid]
+
+    @property
+    def invalid_filters(self) -> list[tuple[str, str]]:
+        return [
+            (view.filter_name, value) for view in self.filterable for value in view.invalid_filters
+        ]
+
+    @property
+    def ref_names(self) -> list[str]:
+        return [view.name for view in self.refs]
+
+    @property
+    def update_field(self) -> FieldView:
+        """The field the update tests change."""
+        return self.scalars[0] if self.scalars else (self.made_refs or self.refs)[0]
+
+    @property
+    def non_nullable_names(self) -> list[str]:
+        return [view.name for view in self.fields if not view.optional]
+
+    @property
+    def filter_names(self) -> list[str]:
+        return [view.name for view in self.filterable if view.distinguishes(1, 2)]
+
+    @property
+    def sort_cases(self) -> list[tuple[str, bool]]:
+        return [
             (
                 view.name,
                 True if view.is_reference else _sorts_before(view.sample(1), view.sample(2)),
             )
-            for view in views
-            if view.sortable and view.distinguishes(1, 2)
-        ],
-        "unique_names": [view.name for view in unique],
-    }
+            for view in self.sortable
+            if view.distinguishes(1, 2)
+        ]
+
+    @property
+    def unique_names(self) -> list[str]:
+        return [view.name for view in self.unique_fields]
+
+
+TEMPLATE_NAMES = (
+    "names", "cls", "var", "fields", "columns", "links", "scalars", "refs", "enums",
+    "enum_classes", "ref_targets", "self_refs", "made_refs", "users_refs", "owned_refs",
+    "unique_fields", "unique_constraints", "indexes", "filterable", "sortable", "sort_keys",
+    "owned", "soft_delete", "partial_uniques", "soft_deleted_refs", "private",
+    "guards_writes", "signed_in_reads", "write", "router_auth", "access", "auth", "api_prefix",
+    "check_user", "create_user", "checks", "samples", "concurrent_creates", "unique_samples",
+    "required_names", "required_fields", "defaults", "invalid_values", "invalid_filters",
+    "ref_names", "update_field", "non_nullable_names", "filter_names", "sort_cases",
+    "unique_names", "revision", "down_revision",
+)  # fmt: skip
+"""What the templates read: every name a property (or field) of FeatureContext."""
 
 
 def _sorts_before(first: object, second: object) -> bool:

@@ -63,13 +63,11 @@ class FieldSpec:
 
     @property
     def column(self) -> str:
-        """The name in the API: a reference `customer` is stored as `customer_id`, links
-        `tags` travel as `tag_ids`."""
-        if self.type is FieldType.REF:
-            return f"{self.name}_id"
-        if self.type is FieldType.REFS:
-            return f"{self.link_name}_ids"
-        return self.name
+        """The name in the API, as its kind says: a reference `customer` is stored as
+        `customer_id`, links `tags` travel as `tag_ids`."""
+        from generator.feature.types import KINDS  # the kinds are built from specs
+
+        return KINDS[self.type].api_name(self)
 
     @property
     def link_name(self) -> str:

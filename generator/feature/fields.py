@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from generator.feature import reserved
 from generator.feature.field_spec import FieldSpec, FieldType, refuse
-from generator.feature.types import ENUM_VALUE, KINDS, check_default
+from generator.feature.types import KINDS, check_default
 
 MODIFIERS = ("optional", "unique", "index", "default=VALUE")
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
@@ -70,10 +70,7 @@ def _with_modifiers(spec: FieldSpec, modifiers: list[str]) -> FieldSpec:
             default = ":".join(modifiers[position:]).removeprefix("default=")
             break
         if modifier not in {"optional", "unique", "index"}:
-            hint = ""
-            if spec.type is FieldType.ENUM and ENUM_VALUE.fullmatch(modifier):
-                hint = "; an enum value that spells a modifier goes in a comma list, e.g. "
-                hint += "kind:enum:draft,optional,final"
+            hint = KINDS[spec.type].modifier_hint(modifier)
             raise refuse(
                 token, f"unknown modifier '{modifier}' (modifiers: {', '.join(MODIFIERS)}){hint}"
             )

@@ -11,12 +11,13 @@ from generator.core.existing import FEATURES_DIR, TESTS_FEATURES_DIR, VERSIONS_D
 from generator.core.files import parse_python, read_bytes
 from generator.core.migrations import next_revision_id, read_revisions, single_head
 from generator.feature import reserved
-from generator.feature.context import build_context
-from generator.feature.field_spec import FieldSpec, FieldType
+from generator.feature.context import FeatureContext
+from generator.feature.field_spec import FieldSpec
 from generator.feature.fields import parse_fields
 from generator.feature.names import FeatureNames, feature_names, parse_feature_name, target_names
 from generator.feature.policy import resolve_policy
 from generator.feature.render import check_database_names, check_line_lengths, render_files
+from generator.feature.types import KINDS
 from generator.feature.views import FieldView, Target
 
 
@@ -41,7 +42,7 @@ def _target(
     soft_delete: bool,
 ) -> Target:
     names = target_names(field.target or "")
-    if field.type is FieldType.REFS and names.plural in {feature.plural, "users"}:
+    if KINDS[field.type].many and names.plural in {feature.plural, "users"}:
         raise InvalidInput(
             f"Invalid field '{field.source}': refs links to another feature, not to "
             f"{'users' if names.plural == 'users' else 'the feature itself'}."
@@ -72,7 +73,8 @@ def _target(
 
 
 def _is_self_reference(spec: FieldSpec, feature: FeatureNames) -> bool:
-    if spec.type is not FieldType.REF:
+    kind = KINDS[spec.type]
+    if not kind.reference or kind.many:
         return False
     try:
         return target_names(spec.target or "").plural == feature.plural
@@ -114,7 +116,7 @@ def _check_clashes(project: ExistingProject, names: FeatureNames, views: list[Fi
         for suffix in ("Create", "Read", "Update", "Query", "Sort", "NotFound", "Conflict")
     }
     for view in views:
-        if view.spec.type is FieldType.ENUM and view.enum_class in generated | classes:
+        if view.kind.own_class and view.enum_class in generated | classes:
             raise InvalidInput(
                 f"Invalid field '{view.spec.source}': its enum class {view.enum_class} would "
                 "clash with another class; rename the field."
@@ -162,7 +164,7 @@ def plan_add_feature(
             spec,
             names,
             _target(project, records, spec, names, private=private, soft_delete=request.soft_delete)
-            if spec.type in {FieldType.REF, FieldType.REFS}
+            if KINDS[spec.type].reference
             else None,
             per_owner=private,
             live_only=request.soft_delete,
@@ -173,14 +175,21 @@ def plan_add_feature(
     revisions = read_revisions(project.root / VERSIONS_DIR)
     revision = next_revision_id(revisions)
     migration = VERSIONS_DIR / f"{revision}_{names.plural}.py"
-    context = build_context(project, names, views, policy, soft_delete=request.soft_delete)
-    context.update(revision=revision, down_revision=single_head(revisions))
+    context = FeatureContext(
+        project,
+        names,
+        views,
+        policy,
+        soft_delete=request.soft_delete,
+        revision=revision,
+        down_revision=single_head(revisions),
+    )
 
     from generator.core.formatting import format_python, line_length
 
     limit = line_length(project.root)
-    check_database_names(names, context)
-    files = format_python(project.root, render_files(context, names, migration))
+    check_database_names(context)
+    files = format_python(project.root, render_files(context, migration))
     check_line_lengths(names, files, limit)
     taken = sorted(str(path) for path in files if (project.root / path).exists())
     if taken:
@@ -204,7 +213,8 @@ def _refers_to(token: str, plural: str) -> bool:
     Read leniently: a token the current rules would refuse was accepted when it was added.
     """
     parts = token.split(":")
-    if len(parts) < 3 or parts[1] not in {FieldType.REF, FieldType.REFS}:
+    references = {kind.name.value for kind in KINDS.values() if kind.reference}
+    if len(parts) < 3 or parts[1] not in references:
         return False
     try:
         return target_names(parts[2]).plural == plural

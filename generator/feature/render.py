@@ -1,11 +1,11 @@
 """Render the feature templates into files, and check what they would generate fits."""
 
 from pathlib import Path
-from typing import Any
 
 from generator.core.errors import InvalidInput
 from generator.core.existing import FEATURES_DIR, TESTS_FEATURES_DIR
 from generator.feature import reserved
+from generator.feature.context import FeatureContext
 from generator.feature.imports import Imports
 from generator.feature.names import FeatureNames
 
@@ -29,7 +29,7 @@ def _frozenset_source(items: list[str]) -> str:
     return f"frozenset({{{', '.join(repr(item) for item in items)}}})" if items else "frozenset()"
 
 
-def render_files(context: dict[str, Any], names: FeatureNames, migration: Path) -> dict[Path, str]:
+def render_files(context: FeatureContext, migration: Path) -> dict[Path, str]:
     import jinja2
 
     from generator.render.compiled import disk_cache
@@ -47,6 +47,8 @@ def render_files(context: dict[str, Any], names: FeatureNames, migration: Path) 
     environment.filters["pyrepr"] = repr
     environment.filters["pyfrozenset"] = _frozenset_source
     environment.filters["pyset"] = _set_source
+    names = context.names
+    namespace = context.namespace()
     places = {
         "app": str(FEATURES_DIR / names.plural),
         "tests": str(TESTS_FEATURES_DIR / names.plural),
@@ -58,25 +60,26 @@ def render_files(context: dict[str, Any], names: FeatureNames, migration: Path) 
     }
     for template, destination in {**_TEMPLATES, "migration.py.jinja": str(migration)}.items():
         imports = Imports()
-        text = environment.get_template(template).render(**context, imports=imports)
+        text = environment.get_template(template).render(**namespace, imports=imports)
         files[Path(destination.format(**places))] = text.replace("# <imports>", imports.render())
     return files
 
 
-def check_database_names(names: FeatureNames, context: dict[str, Any]) -> None:
+def check_database_names(context: FeatureContext) -> None:
     """Every table, column, constraint and index name the migration creates must fit."""
+    names = context.names
     table = names.plural
     identifiers = [table, f"pk_{table}"]
-    identifiers += [view.name for view in context["fields"]]
-    identifiers += [f"ix_{table}_{index['name']}" for index in context["indexes"]]
+    identifiers += [view.name for view in context.fields]
+    identifiers += [f"ix_{table}_{index['name']}" for index in context.indexes]
     identifiers += [
         f"uq_{table}_{'_'.join(columns)}"
-        for columns in context["unique_constraints"] + context["partial_uniques"]
+        for columns in context.unique_constraints + context.partial_uniques
     ]
-    if context["owned"]:
+    if context.owned:
         identifiers.append(f"fk_{table}_owner_id_users")
-    identifiers += [f"fk_{table}_{view.name}_{view.target_table}" for view in context["refs"]]
-    for view in context["links"]:
+    identifiers += [f"fk_{table}_{view.name}_{view.target_table}" for view in context.refs]
+    for view in context.links:
         link = view.link_table
         identifiers += [link, f"pk_{link}", f"ix_{link}_{view.spec.link_name}_id"]
         identifiers += [f"fk_{link}_{names.singular}_id_{table}"]

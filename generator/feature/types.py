@@ -100,6 +100,12 @@ class Kind:
     """The value is the id of a row of another feature."""
     many: bool = False
     """The value is a list of ids, kept in a link table."""
+    own_class: bool = False
+    """The field defines a class of its own in the feature (an enum's StrEnum)."""
+    api_name: Callable[[FieldSpec], str] = lambda spec: spec.name
+    """The field's name in the API and the table: `customer_id` for the reference `customer`."""
+    modifier_hint: Callable[[str], str] = lambda modifier: ""
+    """More to say about an unknown modifier (what it may have meant), for the error."""
 
 
 # -- helpers shared by several kinds ----------------------------------------------------------
@@ -638,6 +644,15 @@ def _enum_factory(field: "FieldView", n: str, imports: "Imports") -> str:
     return f"list({field.enum_class})[{n} % {len(field.spec.choices)}]"
 
 
+def _enum_modifier_hint(modifier: str) -> str:
+    if not ENUM_VALUE.fullmatch(modifier):
+        return ""
+    return (
+        "; an enum value that spells a modifier goes in a comma list, e.g. "
+        "kind:enum:draft,optional,final"
+    )
+
+
 ENUM = Kind(
     name=FieldType.ENUM,
     arguments=_enum_arguments,
@@ -659,6 +674,8 @@ ENUM = Kind(
         as_json=str,
     ),
     not_unique="a enum field cannot be unique: it has only a few values",
+    own_class=True,
+    modifier_hint=_enum_modifier_hint,
 )
 
 # -- ref --------------------------------------------------------------------------------------
@@ -698,6 +715,7 @@ REF = Kind(
     default=None,
     check=_ref_check,
     reference=True,
+    api_name=lambda spec: f"{spec.name}_id",
 )
 
 # -- refs -------------------------------------------------------------------------------------
@@ -748,6 +766,7 @@ REFS = Kind(
     check=_refs_check,
     reference=True,
     many=True,
+    api_name=lambda spec: f"{spec.link_name}_ids",
 )
 
 KINDS: Mapping[FieldType, Kind] = {
