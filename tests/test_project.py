@@ -1,5 +1,6 @@
 """The library's view of a created project, and finding a project from inside it."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,23 @@ def test_the_api_prefix_is_recorded_and_followed_by_add_feature(
 def test_a_malformed_api_prefix_is_refused(tmp_path: Path, prefix: str) -> None:
     with pytest.raises(InvalidInput, match="api/v1"):
         create_project(ProjectSpec(name="shop", output=tmp_path, git=False, api_prefix=prefix))
+
+
+@pytest.mark.parametrize("prefix", ["api", "/api/", "/API", "/a b"])
+def test_a_recorded_api_prefix_is_checked_by_the_same_rule(tmp_path: Path, prefix: str) -> None:
+    """copier.yml's validator refuses it for new and for copier copy; add-feature asks it too."""
+    from generator.core.errors import BrokenProject
+    from generator.core.existing import ExistingProject
+    from generator.render.answers import option_problem
+
+    project = create_project(ProjectSpec(name="shop", output=tmp_path, git=False, auth=False))
+    answers = project.path / ANSWERS_FILE
+    answers.write_text(answers.read_text().replace("api_prefix: /api/v1", f"api_prefix: {prefix}"))
+    with pytest.raises(InvalidInput) as refused:
+        create_project(ProjectSpec(name="other", output=tmp_path, git=False, api_prefix=prefix))
+    message = option_problem("api_prefix", {"api_prefix": prefix})
+
+    assert message is not None
+    assert message in str(refused.value)
+    with pytest.raises(BrokenProject, match=re.escape(message)):
+        _ = ExistingProject.locate(project.path).api_prefix

@@ -4,6 +4,7 @@ Cheap to import (no Copier): `add-feature` and `remove-feature` start from here.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from generator.core.errors import BrokenProject, InvalidInput
@@ -36,8 +37,8 @@ def find_project_root(start: Path) -> Path:
     )
 
 
-def _read_answers(root: Path) -> tuple[bool, Database, str]:
-    """The answers add-feature depends on, checked for their types."""
+def _read_answers(root: Path) -> tuple[bool, Database]:
+    """The answers every command depends on, checked for their types."""
     answers = read_answers(root)
     auth, database = answers.get("auth"), answers.get("database")
     if not isinstance(auth, bool):
@@ -45,14 +46,7 @@ def _read_answers(root: Path) -> tuple[bool, Database, str]:
     if database not in {member.value for member in Database}:
         choices = " or ".join(member.value for member in Database)
         raise BrokenProject(f"{ANSWERS_FILE}: 'database' must be {choices}, not {database!r}.")
-    # Projects rendered before the question existed serve their API at the root.
-    api_prefix = answers.get("api_prefix", "")
-    problem = option_problem("api_prefix", {"api_prefix": api_prefix})
-    if not isinstance(api_prefix, str) or problem:
-        raise BrokenProject(
-            f"{ANSWERS_FILE}: 'api_prefix' is {api_prefix!r}: {problem or 'not a string.'}"
-        )
-    return auth, Database(database), api_prefix
+    return auth, Database(database)
 
 
 @dataclass(frozen=True)
@@ -60,13 +54,25 @@ class ExistingProject:
     root: Path
     auth: bool
     database: str
-    api_prefix: str = ""
 
     @classmethod
     def locate(cls, start: Path) -> "ExistingProject":
         root = find_project_root(start)
-        auth, database, api_prefix = _read_answers(root)
-        return cls(root=root, auth=auth, database=database.value, api_prefix=api_prefix)
+        auth, database = _read_answers(root)
+        return cls(root=root, auth=auth, database=database.value)
+
+    @cached_property
+    def api_prefix(self) -> str:
+        """Where the API is served, checked by copier.yml's own validator when first asked
+        (add-feature needs it; remove-feature does not, and so skips Jinja's import)."""
+        # Projects rendered before the question existed serve their API at the root.
+        api_prefix = read_answers(self.root).get("api_prefix", "")
+        problem = option_problem("api_prefix", {"api_prefix": api_prefix})
+        if not isinstance(api_prefix, str) or problem:
+            raise BrokenProject(
+                f"{ANSWERS_FILE}: 'api_prefix' is {api_prefix!r}: {problem or 'not a string.'}"
+            )
+        return api_prefix
 
     def feature_dir(self, plural: str) -> Path:
         return self.root / FEATURES_DIR / plural

@@ -95,3 +95,15 @@ def git_result(
         )
     except OSError as exc:
         raise OperationFailed(f"Could not run git: {exc.strerror}.") from exc
+
+
+def is_repository(git: str, root: Path) -> bool:
+    """The project is the top of a git work tree of its own."""
+    result = git_result(git, root, "rev-parse", "--show-toplevel")
+    return result.returncode == 0 and Path(result.stdout.strip()).resolve() == root.resolve()
+
+
+def resolve(git: str, root: Path, name: str) -> str | None:
+    """The commit a ref or revision names, or None where there is none."""
+    found = git_result(git, root, "rev-parse", "--verify", "--quiet", f"{name}^{{commit}}")
+    return found.stdout.strip() if found.returncode == 0 else None

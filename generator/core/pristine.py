@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from generator.core.changes import Changes
-from generator.core.git import git_result, run_git
+from generator.core.git import git_result, is_repository, resolve, run_git
 from generator.core.manifest import MANIFEST, FeatureRecord, digest
 
 REF = "refs/fastapi-gen/pristine"
@@ -34,18 +34,6 @@ IDENTITY = {
     "GIT_COMMITTER_EMAIL": "fastapi-gen@localhost",
 }
 """Record commits, and the update commits copied from them, are the generator's."""
-
-
-def is_repository(git: str, root: Path) -> bool:
-    """The project is the top of a git work tree of its own."""
-    result = git_result(git, root, "rev-parse", "--show-toplevel")
-    return result.returncode == 0 and Path(result.stdout.strip()).resolve() == root.resolve()
-
-
-def resolve(git: str, root: Path, name: str) -> str | None:
-    """The commit a ref or revision names, or None where there is none."""
-    found = git_result(git, root, "rev-parse", "--verify", "--quiet", f"{name}^{{commit}}")
-    return found.stdout.strip() if found.returncode == 0 else None
 
 
 def tip(git: str, root: Path) -> str | None:

@@ -16,7 +16,7 @@ import generator
 from generator.core import pristine
 from generator.core.errors import InvalidInput, OperationFailed
 from generator.core.existing import VERSIONS_DIR, ExistingProject
-from generator.core.git import find_git, git_defaults, git_result, run_git
+from generator.core.git import find_git, git_defaults, git_result, is_repository, resolve, run_git
 from generator.core.manifest import load
 from generator.core.migrations import read_revisions, single_head
 from generator.core.outcome import Outcome, Step
@@ -69,7 +69,7 @@ def update_project(start: Path, *, dry_run: bool = False) -> UpdateResult:
     project = ExistingProject.locate(start)
     root = project.root
     git = find_git()
-    if not pristine.is_repository(git, root):
+    if not is_repository(git, root):
         raise InvalidInput(
             f"{root} is not a git repository; update merges the template's changes with git."
         )
@@ -220,7 +220,7 @@ def _merge(git: str, root: Path, target: str) -> list[str]:
     picked = git_result(git, root, "cherry-pick", "-x", target, env=quiet, config=config)
     if picked.returncode == 0:
         return []
-    if pristine.resolve(git, root, "CHERRY_PICK_HEAD") is None:
+    if resolve(git, root, "CHERRY_PICK_HEAD") is None:
         raise OperationFailed(f"git cherry-pick failed: {picked.stderr.strip() or picked.stdout}")
     for line in run_git(git, root, "status", "--porcelain", "--no-renames").splitlines():
         state, path = line[:2], line[3:]
