@@ -5,9 +5,10 @@ and factories in tests/features/, and one Alembic revision. The app discovers fe
 so nothing else is edited; `.fastapi-gen.json` records what was written.
 
 The story in reading order: `names` (what a feature is called) and `reserved` (what it cannot
-be called); `spec`, `types` and `fields` (a field, its type, and parsing it); `views` and
-`context` (what the templates are given); `render` (the templates into files); `plan` (the
-whole change, checked before anything is written); `commands` (planned, written, recorded).
+be called), `inflection` (plurals); `field_spec`, `types` and `fields` (a field, its kind,
+and parsing it); `views` and `context` (what the templates are given); `generate` (the
+templates into files); `plan` (the whole change, checked before anything is written);
+`commands` (planned, written, recorded).
 """
 
 from generator.feature.commands import add_feature, remove_feature

@@ -14,9 +14,9 @@ from generator.feature import reserved
 from generator.feature.context import FeatureContext
 from generator.feature.field_spec import FieldSpec
 from generator.feature.fields import parse_fields
+from generator.feature.generate import check_database_names, check_line_lengths, render_files
 from generator.feature.names import FeatureNames, feature_names, parse_feature_name, target_names
 from generator.feature.policy import resolve_policy
-from generator.feature.render import check_database_names, check_line_lengths, render_files
 from generator.feature.types import KINDS
 from generator.feature.views import FieldView, Target
 
