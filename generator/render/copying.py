@@ -6,6 +6,13 @@ and file of the template afresh on each run; the subclass below keeps compiled t
 (generator/render/compiled.py), which is most of a render's time. pyproject.toml holds Copier to
 the releases this was written against, and tests/test_copier_version.py checks the installed
 one and the names below.
+
+What this relies on, besides those names: that ``Worker.jinja_env`` is a cached property the
+subclass may extend; that Copier finds git through plumbum's copy of PATH (see
+_copier_without_git); and, through generator/render/compiled.py, that the environment's
+``from_string`` can be wrapped. Measured against Copier's public ``run_copy`` from a plain
+template directory (as a wheel holds it): 0.57-0.59 s against 0.33-0.38 s per render here, so
+the public API would cost a `new` some 40%.
 """
 
 import os
