@@ -1,9 +1,10 @@
-"""A parsed field inside its feature: the source each generated file needs for it.
+"""A parsed field inside its feature: what each generated file needs to know of it.
 
-The type-by-type answers come from the field's kind (generator/feature/types.py); this adds
-what depends on the feature around it (its class names, whether rows have owners, the target
-of a reference) and puts the pieces into lines. Layout is ruff's job: every generated file is
-formatted with the project's own settings.
+The type-by-type answers (a column's type, a schema's bounded type) come from the field's kind
+(generator/feature/types.py); this adds what depends on the feature around it (its class
+names, whether rows have owners, the target of a reference). The templates in
+template/feature/ spell the lines; layout is ruff's job: every generated file is formatted
+with the project's own settings.
 """
 
 from dataclasses import dataclass
@@ -12,8 +13,6 @@ from generator.feature.field_spec import FieldSpec
 from generator.feature.imports import Imports
 from generator.feature.names import FeatureNames, pascal
 from generator.feature.types import KINDS, Kind
-
-INDENT = "    "
 
 
 @dataclass(frozen=True)
@@ -144,19 +143,9 @@ class FieldView:
 
     # -- model and migration ---------------------------------------------------------------------
 
-    def model_line(self, imports: Imports) -> str:
-        if self.is_many:
-            imports.add("sqlalchemy.orm", "relationship")
-            return (
-                f"{INDENT}{self.links}: Mapped[list[{self.link_class}]] = relationship("
-                'cascade="all, delete-orphan", passive_deletes=True, lazy="raise", '
-                f"order_by={self.link_class}.{self.spec.link_name}_id)\n\n"
-                f"{INDENT}@property\n"
-                f"{INDENT}def {self.name}(self) -> list[int]:\n"
-                f"{INDENT * 2}return [link.{self.spec.link_name}_id for link in self.{self.links}]"
-            )
+    def column_arguments(self, imports: Imports) -> list[str]:
+        """mapped_column's arguments: the kind's type, then unique, index and default."""
         self.kind.type_imports(imports)
-        annotation = f"Mapped[{self.python_type}{' | None' if self.optional else ''}]"
         arguments = self.kind.column(self, imports)
         # else a (owner_id, column) constraint, or a partial index over live rows
         if self.spec.unique and not (self.per_owner or self.live_only):
@@ -165,10 +154,7 @@ class FieldView:
             arguments.append("index=True")
         if self.spec.default is not None:
             arguments.append(f"default={self.python_default(imports)}")
-        if not arguments:
-            return f"{INDENT}{self.name}: {annotation}"
-        imports.add("sqlalchemy.orm", "mapped_column")
-        return f"{INDENT}{self.name}: {annotation} = mapped_column({', '.join(arguments)})"
+        return arguments
 
     @property
     def migration_type(self) -> str:
@@ -188,28 +174,10 @@ class FieldView:
             raise ValueError(f"{self.spec.type} fields have no filter: {self.spec.source}")
         return source(self, imports)
 
-    def create_line(self, imports: Imports) -> str:
-        annotation = self.schema_type(imports)
-        if self.is_many:
-            return f"{INDENT}{self.name}: {annotation} = []"
-        if self.optional:
-            default = self.python_default(imports) if self.spec.default is not None else "None"
-            return f"{INDENT}{self.name}: {annotation} | None = {default}"
-        if self.spec.default is not None:
-            return f"{INDENT}{self.name}: {annotation} = {self.python_default(imports)}"
-        return f"{INDENT}{self.name}: {annotation}"
-
-    def update_line(self, imports: Imports) -> str:
-        return f"{INDENT}{self.name}: {self.schema_type(imports)} | None = None"
-
-    def read_line(self, imports: Imports) -> str:
+    def read_type(self, imports: Imports) -> str:
+        """The type of the field in responses."""
         self.kind.type_imports(imports)
-        kind = self.kind.read(self, imports)
-        return f"{INDENT}{self.name}: {kind}{' | None' if self.optional else ''}"
-
-    def filter_line(self, imports: Imports) -> str:
-        """A filter compares with the column, so it takes only what the column can hold."""
-        return f"{INDENT}{self.filter_name}: {self.schema_type(imports, query=True)} | None = None"
+        return self.kind.read(self, imports)
 
     # -- test values -----------------------------------------------------------------------------
 
