@@ -3,9 +3,11 @@
 Cheap to import (no Copier): `add-feature` and `remove-feature` start from here.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from generator.core.errors import BrokenProject, InvalidInput
 from generator.render.answers import ANSWERS_FILE, Database, option_problem, read_answers
@@ -37,9 +39,8 @@ def find_project_root(start: Path) -> Path:
     )
 
 
-def _read_answers(root: Path) -> tuple[bool, Database]:
+def _read_answers(answers: Mapping[str, Any]) -> tuple[bool, Database]:
     """The answers every command depends on, checked for their types."""
-    answers = read_answers(root)
     auth, database = answers.get("auth"), answers.get("database")
     if not isinstance(auth, bool):
         raise BrokenProject(f"{ANSWERS_FILE}: 'auth' must be true or false, not {auth!r}.")
@@ -54,19 +55,22 @@ class ExistingProject:
     root: Path
     auth: bool
     database: str
+    answers: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Every answer the project was rendered with, as read when it was located."""
 
     @classmethod
     def locate(cls, start: Path) -> "ExistingProject":
         root = find_project_root(start)
-        auth, database = _read_answers(root)
-        return cls(root=root, auth=auth, database=database.value)
+        answers = read_answers(root)
+        auth, database = _read_answers(answers)
+        return cls(root=root, auth=auth, database=database.value, answers=answers)
 
     @cached_property
     def api_prefix(self) -> str:
         """Where the API is served, checked by copier.yml's own validator when first asked
         (add-feature needs it; remove-feature does not, and so skips Jinja's import)."""
         # Projects rendered before the question existed serve their API at the root.
-        api_prefix = read_answers(self.root).get("api_prefix", "")
+        api_prefix = self.answers.get("api_prefix", "")
         problem = option_problem("api_prefix", {"api_prefix": api_prefix})
         if not isinstance(api_prefix, str) or problem:
             raise BrokenProject(

@@ -52,7 +52,9 @@ def _questions() -> Mapping[str, Any]:
 
     from generator.render.template import template_root
 
-    loaded = yaml.safe_load((template_root() / "copier.yml").read_text(encoding="utf-8"))
+    text = (template_root() / "copier.yml").read_text(encoding="utf-8")
+    # libyaml's loader where PyYAML has it: our own file, read on every add-feature.
+    loaded = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     return loaded if isinstance(loaded, dict) else {}
 
 
