@@ -332,7 +332,7 @@ def remove_feature(
         from generator.feature import plan_remove_feature
 
         existing = ExistingProject.locate(project or Path.cwd())
-        changes, names, notes = plan_remove_feature(existing, name, force=force)
+        changes, names, notes = plan_remove_feature(existing, name, force=force, dry_run=dry_run)
         _carry_out(changes, existing.root, dry_run, f"remove-feature {names.plural}", notes)
         if not dry_run:
             _show_next(f"Removed {names.plural}.", ["pytest"])
