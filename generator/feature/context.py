@@ -175,6 +175,12 @@ def build_context(
             if view.sortable and view.distinguishes(1, 2)
         ],
         "unique_names": [view.name for view in unique],
+        # Values two owners can both hold: not a reference to a row only its owner sees.
+        "shared_unique_names": [
+            view.name
+            for view in unique
+            if not (view.is_reference and view.target is not None and view.target.owned)
+        ],
     }
 
 

@@ -114,7 +114,11 @@ class Digits:
         return core_schema.no_info_plain_validator_function(
             # fixed-point: str() would give 1E-7, which the pattern itself refuses
             parse,
-            serialization=core_schema.plain_serializer_function_ser_schema(_fixed_point),
+            # As text in JSON only: in Python it stays a Decimal, which the database compares
+            # with a NUMERIC column (PostgreSQL has no numeric = varchar).
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                _fixed_point, when_used="json"
+            ),
         )
 
     def __get_pydantic_json_schema__(
