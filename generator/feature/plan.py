@@ -270,14 +270,10 @@ def plan_remove_feature(
             )
         raise InvalidInput(f"There is no feature '{name}' to remove.")
 
+    problems = []
     referrers = _references_to(names.plural, records)
     if referrers:
-        # --force would leave their foreign keys pointing at a table that is gone.
-        raise InvalidInput(
-            f"Not removing '{names.plural}': {', '.join(referrers)} refer to it; remove "
-            "those features first."
-        )
-    problems = []
+        problems.append(f"{', '.join(referrers)} refer to it")
     edited = sorted(
         path
         for path, expected in record.files.items()
@@ -314,6 +310,11 @@ def plan_remove_feature(
             _downgrade_note(
                 record.revision, previous, migration, dry_run=dry_run, recorded=recorded
             )
+        )
+    if referrers:
+        # Not even with --force: their foreign keys would point at a table that is gone.
+        raise InvalidInput(
+            f"Not removing '{names.plural}': {'; '.join(problems)}. Remove those features first."
         )
     if problems and not force:
         raise InvalidInput(
