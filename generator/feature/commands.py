@@ -33,7 +33,7 @@ def remove_feature(
 ) -> Outcome:
     """Remove a feature add-feature created; with ``dry_run`` only plan it."""
     project = ExistingProject.locate(start)
-    changes, names, notes = plan_remove_feature(project, name, force=force)
+    changes, names, notes = plan_remove_feature(project, name, force=force, dry_run=dry_run)
     steps = [*changes.describe(project.root), *(Step(*note.split(" ", 1)) for note in notes)]
     if dry_run:
         return Outcome(steps, dry_run=True)

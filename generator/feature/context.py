@@ -296,6 +296,15 @@ class FeatureContext:
     def unique_names(self) -> list[str]:
         return [view.name for view in self.unique_fields]
 
+    @property
+    def shared_unique_names(self) -> list[str]:
+        """Unique values two owners can both hold: not a reference to a row only its owner sees."""
+        return [
+            view.name
+            for view in self.unique_fields
+            if not (view.is_reference and view.target is not None and view.target.owned)
+        ]
+
 
 TEMPLATE_NAMES = (
     "names", "cls", "var", "fields", "columns", "links", "scalars", "refs", "enums",
@@ -306,7 +315,7 @@ TEMPLATE_NAMES = (
     "check_user", "create_user", "checks", "samples", "concurrent_creates", "unique_samples",
     "required_names", "required_fields", "defaults", "invalid_values", "invalid_filters",
     "ref_names", "update_field", "non_nullable_names", "filter_names", "sort_cases",
-    "unique_names", "revision", "down_revision",
+    "unique_names", "shared_unique_names", "revision", "down_revision",
 )  # fmt: skip
 """What the templates read: every name a property (or field) of FeatureContext."""
 

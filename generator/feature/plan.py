@@ -1,14 +1,16 @@
 """add-feature and remove-feature: plan every file first, check, then write all or nothing."""
 
 import ast
+import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from generator.core import manifest
+from generator.core import manifest, pristine
 from generator.core.changes import Changes
 from generator.core.errors import InvalidInput
 from generator.core.existing import FEATURES_DIR, TESTS_FEATURES_DIR, VERSIONS_DIR, ExistingProject
 from generator.core.files import parse_python, read_bytes
+from generator.core.git import is_repository
 from generator.core.migrations import next_revision_id, read_revisions, single_head
 from generator.feature import reserved
 from generator.feature.context import FeatureContext
@@ -236,10 +238,39 @@ def _exists(path: Path) -> bool:
     return path.exists() or path.is_symlink()
 
 
+def _downgrade_note(
+    revision: str, previous: tuple[str, ...], migration: str, *, dry_run: bool, recorded: bool
+) -> str:
+    """How a database that applied `revision` gets back to where it was without the feature.
+
+    Test databases need nothing: the project's tests rebuild one at a revision they do not know.
+    """
+    downgrade = f"alembic downgrade {previous[0] if previous else 'base'}"
+    if dry_run:
+        return (
+            f"note   before removing, run '{downgrade}' on each database that applied "
+            f"{revision}: its revision file goes with the feature"
+        )
+    if not recorded:
+        return (
+            f"note   a database that applied {revision} still has its tables: put {migration} "
+            f"back from your copy, run '{downgrade}', and delete it again"
+        )
+    return (
+        f"note   a database that applied {revision} still has its tables: run "
+        f"'git show {pristine.REF}~1:{migration} > {migration} && {downgrade} && rm {migration}'"
+    )
+
+
 def plan_remove_feature(
-    project: ExistingProject, name: str, *, force: bool
+    project: ExistingProject, name: str, *, force: bool, dry_run: bool = False
 ) -> tuple[Changes, FeatureNames, list[str]]:
-    """What remove-feature would delete; the third item holds notes on what it leaves behind."""
+    """What remove-feature would delete; the third item holds notes on what it leaves behind.
+
+    A database that applied the feature's migration can undo it only while the revision file
+    is there: a dry run says to downgrade first; after the removal the note says how to bring
+    the file back from the record of generated files, downgrade, and delete it again.
+    """
     names = parse_feature_name(name)
     records = manifest.load(project.root)
     record = records.get(names.plural)
@@ -272,7 +303,7 @@ def plan_remove_feature(
         if not force:
             raise
         head = None  # several heads: keep the migration, as for any that is not the head
-    notes = [f"note   {', '.join(referrers)} still refer to it: fix them"] if referrers else []
+    notes = []
     if migration is not None and head != record.revision:
         problems.append(
             f"its migration {record.revision} is not the latest, later ones build on it"
@@ -280,10 +311,21 @@ def plan_remove_feature(
         notes.append(f"kept {migration}: write a migration that drops '{names.plural}'")
     elif migration is not None:
         previous = next(r.down_revisions for r in revisions if r.id == record.revision)
-        stamp = previous[0] if previous else "base"
+        git = shutil.which("git")
+        recorded = (
+            git is not None
+            and is_repository(git, project.root)
+            and pristine.tip(git, project.root) is not None
+        )
         notes.append(
-            f"note   a database that applied {record.revision} needs "
-            f"'alembic downgrade {stamp}' before this, or 'alembic stamp {stamp}' after it"
+            _downgrade_note(
+                record.revision, previous, migration, dry_run=dry_run, recorded=recorded
+            )
+        )
+    if referrers:
+        # Not even with --force: their foreign keys would point at a table that is gone.
+        raise InvalidInput(
+            f"Not removing '{names.plural}': {'; '.join(problems)}. Remove those features first."
         )
     if problems and not force:
         raise InvalidInput(

@@ -9,6 +9,7 @@ object here; tests/test_types.py checks that every kind answers every question.
 import datetime as dt
 import math
 import re
+import string
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -212,7 +213,29 @@ def _str_body(field: "FieldView", imports: "Imports") -> str:
 
 def _str_sample(field: "FieldView", n: int) -> object:
     text = f"{field.spec.name.replace('_', ' ')} {n}"
-    return text if len(text) <= known(field.spec.max_length) else str(n)
+    return text if len(text) <= known(field.spec.max_length) else _short_text(n)
+
+
+TOO_LONG_TESTED_UP_TO = 500_000
+"""Half the rendered project's MAX_REQUEST_BODY_BYTES default (1 MiB): a value one past a
+longer field's length makes a body the project refuses with 413 before validating it."""
+
+
+def _too_long(max_length: int) -> list[object]:
+    return ["x" * (max_length + 1)] if max_length < TOO_LONG_TESTED_UP_TO else []
+
+
+SHORT_TEXT_DIGITS = string.digits + string.ascii_lowercase + string.ascii_uppercase
+
+
+def _short_text(n: int) -> str:
+    """`n` in base 62: distinct values for every row a test writes, one character up to 61."""
+    text = ""
+    while True:
+        n, digit = divmod(n, len(SHORT_TEXT_DIGITS))
+        text = SHORT_TEXT_DIGITS[digit] + text
+        if n == 0:
+            return text
 
 
 def _str_factory(field: "FieldView", n: str, imports: "Imports") -> str:
@@ -254,7 +277,7 @@ STR = Kind(
     read=_plain,
     sample=_str_sample,
     factory=_str_factory,
-    invalid=lambda field: ["x" * (known(field.spec.max_length) + 1), _NUL, 12],
+    invalid=lambda field: [*_too_long(known(field.spec.max_length)), _NUL, 12],
     invalid_filters=(_NUL,),
     default=Default(parse=str, problem=_str_default_problem, source=_repr_default, as_json=str),
     check=_str_check,
@@ -383,10 +406,13 @@ def _decimal_sample(field: "FieldView", n: int) -> object:
 
 def _decimal_factory(field: "FieldView", n: str, imports: "Imports") -> str:
     _decimal_imports(imports)
-    whole_digits = known(field.spec.precision) - known(field.spec.scale)
-    if whole_digits >= 6:
+    precision, scale = known(field.spec.precision), known(field.spec.scale)
+    if precision - scale >= 6:
         return f"Decimal({n})"
-    return f"Decimal({n} % {10**whole_digits})"
+    # n in the last place, as in the samples: distinct rows for a unique field of few digits.
+    if scale == 0:
+        return f"Decimal({n} % {10**precision})"
+    return f"Decimal({n} % {10**precision}).scaleb(-{scale})"
 
 
 def _decimal_read(field: "FieldView", imports: "Imports") -> str:
@@ -397,6 +423,12 @@ def _decimal_read(field: "FieldView", imports: "Imports") -> str:
 def _decimal_column(field: "FieldView", imports: "Imports") -> list[str]:
     imports.add("sqlalchemy", "Numeric")
     return [f"Numeric({field.spec.precision}, {field.spec.scale})"]
+
+
+def _decimal_check(spec: FieldSpec) -> str | None:
+    if spec.unique and known(spec.precision) < 2:
+        return "a decimal of one digit cannot be unique: it has only a few values"
+    return None
 
 
 DECIMAL = Kind(
@@ -422,6 +454,7 @@ DECIMAL = Kind(
         "1e3",
     ],
     invalid_filters=("1e3", "NaN"),
+    check=_decimal_check,
     default=Default(
         parse=Decimal,
         problem=_decimal_problem,

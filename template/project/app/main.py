@@ -9,9 +9,17 @@ from starlette.middleware import Middleware
 
 from app import features
 from app.core import health
+from app.core.body_limit import BodySizeLimitMiddleware
 from app.core.config import API_PREFIX, Settings, get_settings
 from app.core.db import Database
-from app.core.errors import TooManyRequests, Unprocessable, error_responses, register_error_handlers
+from app.core.errors import (
+    PayloadTooLarge,
+    RateLimitUnavailable,
+    TooManyRequests,
+    Unprocessable,
+    error_responses,
+    register_error_handlers,
+)
 from app.core.logging import configure_logging
 from app.core.metrics import Metrics, metrics_endpoint
 from app.core.middleware import (
@@ -49,8 +57,9 @@ def middleware(
     1. Request context: the request id, the security headers, gzip, the access record and
        the metrics see every response, refusals and its own last-resort 500 included, and
        time all of it. One layer for all of these: every layer costs each request a call.
-    2. CORS: answers preflights itself, and marks the responses below.
-    3. The default rate limit: refuses before any route work is done, probes and scrapes
+    2. The body size limit: a body over MAX_REQUEST_BODY_BYTES is a 413 before it is read.
+    3. CORS: answers preflights itself, and marks the responses below.
+    4. The default rate limit: refuses before any route work is done, probes and scrapes
        excepted. The stricter limits of login, registration and refresh are dependencies of
        those routes.
     """
@@ -61,7 +70,10 @@ def middleware(
         security_headers=security_headers(settings),
         gzip_minimum_size=settings.gzip_minimum_size,
     )
-    stack = [context]
+    stack = [
+        context,
+        Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes),
+    ]
     if settings.cors_origins:
         stack.append(
             Middleware(
@@ -102,8 +114,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         title=settings.app_name,
         lifespan=lifespan,
         middleware=middleware(settings, limiter, metrics),
-        # Every route can refuse its input, or a client over its rate, in the one error shape.
-        responses=error_responses(Unprocessable, TooManyRequests),
+        # Every route can refuse its input, or a client over its rate (or while the rate-limit
+        # store is down), in the one error shape.
+        responses=error_responses(
+            PayloadTooLarge, Unprocessable, TooManyRequests, RateLimitUnavailable
+        ),
     )
     app.state.settings = settings
     app.state.database = database

@@ -28,6 +28,8 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
+from app.core.config import get_settings
+
 INT32_MIN = -(2**31)
 INT32_MAX = 2**31 - 1
 NO_NUL = r"^[^\x00]*$"
@@ -112,7 +114,11 @@ class Digits:
         return core_schema.no_info_plain_validator_function(
             # fixed-point: str() would give 1E-7, which the pattern itself refuses
             parse,
-            serialization=core_schema.plain_serializer_function_ser_schema(_fixed_point),
+            # As text in JSON only: in Python it stays a Decimal, which the database compares
+            # with a NUMERIC column (PostgreSQL has no numeric = varchar).
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                _fixed_point, when_used="json"
+            ),
         )
 
     def __get_pydantic_json_schema__(
@@ -121,8 +127,25 @@ class Digits:
         return {"type": "string", "pattern": self.pattern}
 
 
+def _nesting(value: object) -> int:
+    """How deeply lists and objects nest in a JSON value: `{}` is 1, `{"a": [1]}` is 2."""
+    depth, level = 0, [value]
+    while level := [item for item in level if isinstance(item, dict | list)]:
+        depth += 1
+        level = [
+            child for item in level for child in (item.values() if isinstance(item, dict) else item)
+        ]
+    return depth
+
+
 def _strict_json(value: dict[str, Any]) -> dict[str, Any]:
-    """What the JSON column can store and give back as sent: no NaN, NUL or lone surrogate."""
+    """What the JSON column can store and give back as sent: no NaN, NUL or lone surrogate.
+
+    Nor deeper than JSON_MAX_DEPTH: the answer's serialisation has a depth limit too.
+    """
+    limit = get_settings().json_max_depth
+    if _nesting(value) > limit:
+        raise ValueError(f"lists and objects may nest at most {limit} deep")
     try:
         text = json.dumps(value, allow_nan=False, ensure_ascii=False)
         text.encode("utf-8")

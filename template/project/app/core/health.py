@@ -1,7 +1,11 @@
 """Liveness and readiness probes for orchestrators and load balancers."""
 
 import logging
+from functools import lru_cache
+from pathlib import Path
 
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
@@ -31,15 +35,29 @@ async def live() -> Response:
     return Response(LIVE, media_type="application/json")
 
 
+@lru_cache(maxsize=1)
+def code_heads() -> frozenset[str]:
+    """The migrations the code needs applied: the heads of migrations/, read once."""
+    config = Config(Path(__file__).resolve().parents[2] / "alembic.ini")
+    return frozenset(ScriptDirectory.from_config(config).get_heads())
+
+
 @router.get("/ready", responses=error_responses(DatabaseUnavailable))
 async def ready(request: Request) -> HealthStatus:
-    """The app can reach its database, so it can take traffic."""
+    """The app can reach its database, and its migrations are those of the code.
+
+    While a deployment has not yet run `alembic upgrade head`, requests that need the newer
+    tables would fail: the instance is not ready for them.
+    """
     database: Database = request.app.state.database
     try:
-        await database.ping()
+        applied = await database.migration_heads()
     except Exception as error:
         logger.warning("readiness check failed: %s", error)
         raise DatabaseUnavailable("The database is unreachable") from error
+    if applied != code_heads():
+        logger.warning("not ready: the database is at %s, the code at %s", applied, code_heads())
+        raise DatabaseUnavailable("The database's migrations are not those of the code")
     return HealthStatus(status="ok")
 
 

@@ -8,7 +8,12 @@ from collections.abc import Iterable
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.errors import TooManyRequests, error_response, unexpected_error
+from app.core.errors import (
+    RateLimitUnavailable,
+    TooManyRequests,
+    error_response,
+    unexpected_error,
+)
 from app.core.logging import REQUEST, RequestContext, log_access
 from app.core.metrics import Metrics
 from app.core.rate_limit import Network, RateLimiter, client_address
@@ -197,7 +202,7 @@ class RateLimitMiddleware:
         if scope["type"] == "http" and scope["path"] not in self.exempt:
             try:
                 await self.limiter.hit(self.rate, "default", client_address(scope, self.trusted))
-            except TooManyRequests as error:
+            except (TooManyRequests, RateLimitUnavailable) as error:
                 response = error_response(
                     error.status_code, error.code, error.message, headers=error.response_headers()
                 )

@@ -2,21 +2,32 @@
 
 In memory, each process counts for itself, so N workers allow N times the limit; with
 RATE_LIMIT_STORAGE_URL=redis://HOST:PORT/DB every worker and host shares one count.
+
+A store that cannot be reached fails closed: limited requests answer 503 with Retry-After and
+each refusal logs a warning, rather than letting logins through uncounted or answering 500.
 """
 
 import ipaddress
+import logging
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from functools import lru_cache
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import Storage
 from limits.aio.strategies import FixedWindowRateLimiter
+from limits.errors import StorageError
 from limits.storage import storage_from_string
 from starlette.types import Scope
 
-from app.core.errors import TooManyRequests
+from app.core.errors import RateLimitUnavailable, TooManyRequests
+
+logger = logging.getLogger(__name__)
+
+# A Redis that does not answer must not hold requests for long: it is a refusal either way.
+REDIS_TIMEOUT_SECONDS = 1.0
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -31,9 +42,15 @@ class RateLimiter:
 
     def __init__(self, storage_url: str, *, enabled: bool = True) -> None:
         self.enabled = enabled
+        redis: dict[str, float | str | bool] = {
+            "implementation": "redispy",
+            "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+            "socket_timeout": REDIS_TIMEOUT_SECONDS,
+        }
         storage = storage_from_string(
             f"async+{storage_url}",
-            **({"implementation": "redispy"} if storage_url.startswith("redis") else {}),
+            wrap_exceptions=True,  # the store's own errors arrive as limits' StorageError
+            **(redis if storage_url.startswith("redis") else {}),
         )
         assert isinstance(storage, Storage)  # noqa: S101 (the async+ scheme makes it one)
         self.storage = storage
@@ -44,13 +61,26 @@ class RateLimiter:
 
     async def hit(self, rate: str, name: str, key: str) -> None:
         """Count one hit; raise TooManyRequests when it is over the rate."""
-        if self.limits(rate) and not await self._limiter.hit(_item(rate), name, key):
-            raise await self._too_many(rate, name, key)
+        if self.limits(rate):
+            async with self._store(name):
+                if not await self._limiter.hit(_item(rate), name, key):
+                    raise await self._too_many(rate, name, key)
 
     async def check(self, rate: str, name: str, key: str) -> None:
         """Raise TooManyRequests when the rate is already used up, without counting a hit."""
-        if self.limits(rate) and not await self._limiter.test(_item(rate), name, key):
-            raise await self._too_many(rate, name, key)
+        if self.limits(rate):
+            async with self._store(name):
+                if not await self._limiter.test(_item(rate), name, key):
+                    raise await self._too_many(rate, name, key)
+
+    @asynccontextmanager
+    async def _store(self, name: str) -> AsyncIterator[None]:
+        """Turn the store's failure into RateLimitUnavailable (503), with a warning logged."""
+        try:
+            yield
+        except StorageError as error:
+            logger.warning("rate limit %r not checked, its store failed: %s", name, error)
+            raise RateLimitUnavailable("Rate limits cannot be checked; retry shortly") from error
 
     async def _too_many(self, rate: str, name: str, key: str) -> TooManyRequests:
         stats = await self._limiter.get_window_stats(_item(rate), name, key)

@@ -22,6 +22,7 @@ from app.core.bounds import (
     NulFreeStr,
     UtcDatetime,
 )
+from app.core.config import get_settings
 
 
 class Body(BaseModel):
@@ -117,3 +118,28 @@ def test_schemas_state_the_bounds() -> None:
     assert (number["minimum"], number["maximum"]) == (INT32_MIN, INT32_MAX)
     assert money == {"type": "string", "pattern": Digits(5, 2).pattern}
     assert "\\x00" in properties["text"]["anyOf"][0]["pattern"]
+
+
+def nested(depth: int) -> dict[str, Any]:
+    document: dict[str, Any] = {}
+    for _ in range(depth - 1):
+        document = {"x": document}
+    return document
+
+
+def test_json_nests_at_most_json_max_depth_deep() -> None:
+    assert Body.model_validate({"document": nested(32)}).document == nested(32)
+    for depth in (33, 999):  # 256 and deeper once failed to serialise: a 500
+        with pytest.raises(ValidationError, match="nest at most 32 deep"):
+            Body.model_validate({"document": nested(depth)})
+
+
+def test_the_json_depth_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JSON_MAX_DEPTH", "3")
+    get_settings.cache_clear()
+    try:
+        assert Body.model_validate({"document": {"a": [{"b": 1}]}}).document is not None
+        with pytest.raises(ValidationError, match="nest at most 3 deep"):
+            Body.model_validate({"document": {"a": [{"b": [1]}]}})
+    finally:
+        get_settings.cache_clear()

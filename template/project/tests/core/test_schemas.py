@@ -1,6 +1,7 @@
 from typing import ClassVar
 
 import pytest
+from fastapi import FastAPI
 from pydantic import ValidationError
 
 from app.core.schemas import PatchModel
@@ -35,3 +36,18 @@ def test_the_schema_offers_null_only_where_it_is_accepted() -> None:
     assert properties["title"]["type"] == "string"
     assert "anyOf" not in properties["title"]
     assert {"type": "null"} in properties["note"]["anyOf"]
+
+
+def test_every_json_body_refuses_unknown_fields(app: FastAPI) -> None:
+    """A typo, or a field the client may not set (owner_id), is a 422 on every write."""
+    document = app.openapi()
+    schemas = document["components"]["schemas"]
+    bodies = [
+        operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        for path in document["paths"].values()
+        for operation in path.values()
+        if "application/json" in operation.get("requestBody", {}).get("content", {})
+    ]
+    for body in bodies:
+        name = body.rsplit("/", 1)[-1]
+        assert schemas[name].get("additionalProperties") is False, name

@@ -30,6 +30,8 @@ FullName = Annotated[NulFreeStr, Field(min_length=1, max_length=255)]
 
 
 class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a 422, never dropped
+
     email: Email
     password: Password
     full_name: FullName | None = None
@@ -71,5 +73,7 @@ class UserAdminUpdate(UserUpdate):
 
 
 class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a 422, never dropped
+
     current_password: str
     new_password: Password

@@ -2,12 +2,18 @@
 
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, Table, bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.db import table_of
+from app.core.db import Base, table_of
 from app.core.pagination import PageParams, Paginated, paginate
-from app.features.users.exceptions import CannotDeleteSelf, EmailTaken, LastAdmin, UserNotFound
+from app.features.users.exceptions import (
+    CannotDeleteSelf,
+    EmailTaken,
+    LastAdmin,
+    UserNotFound,
+    UserOwnsRows,
+)
 from app.features.users.models import Role, User
 from app.features.users.schemas import UserAdminUpdate, UserRead, UserUpdate
 
@@ -92,8 +98,33 @@ async def set_password_hash(session: AsyncSession, *, user: User, password_hash:
     await session.flush()
 
 
+def owned_tables() -> list[Table]:
+    """The tables whose rows belong to a user: every feature's with an `owner_id`."""
+    return [
+        table
+        for table in Base.metadata.sorted_tables
+        if "owner_id" in table.c
+        and any(key.column.table is USERS for key in table.c.owner_id.foreign_keys)
+    ]
+
+
 async def delete(session: AsyncSession, *, user: User, acting_user: UserRead) -> None:
+    """Delete an account that owns nothing; one that still owns rows is a 409 naming them.
+
+    Deleting it would delete those rows with it (their owner keys cascade), so the everyday
+    path is deactivation. The account's row is locked first: a row being written for it
+    meanwhile is either committed, and seen here, or waits and then finds no owner (a 422).
+    On SQLite the write lock every writing request takes at its start does the same.
+    """
     if user.id == acting_user.id:
         raise CannotDeleteSelf
+    await session.refresh(user, with_for_update=True)
+    holding = [
+        table.name
+        for table in owned_tables()
+        if await session.scalar(select(exists().where(table.c.owner_id == user.id)))
+    ]
+    if holding:
+        raise UserOwnsRows(user.id, holding)
     await session.delete(user)
     await session.flush()
