@@ -26,7 +26,7 @@ CLASSES = frozenset(
         "Literal", "Mapped", "Model", "NotFound", "Numeric", "Page", "PageParams",
         "PageParamsDep", "Paginated", "PatchModel", "Query", "Role", "Sequence", "SessionDep",
         "Settings", "StrEnum", "String", "Text", "Unprocessable", "User", "UniqueConstraint",
-        "AsyncEngine", "Index", "StrictQueryRoute", "Row", "TypeVar", "UserRead", "Found",
+        "AsyncEngine", "Index", "KnownQuery", "Depends", "Row", "TypeVar", "UserRead", "Found",
         # app/core/bounds.py: the types request bodies, filters and paths are checked against
         "DecimalText", "Digits", "FiniteFloat", "Int32", "IsoDate", "JsonBool", "JsonFloat",
         "JsonId", "JsonInt", "JsonObject", "NulFreeStr", "PathId", "RowId", "UtcDatetime",
