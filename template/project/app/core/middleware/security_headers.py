@@ -2,14 +2,14 @@
 
 from collections.abc import Iterable
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 DOCS_PATHS = ("/docs", "/redoc")
+Header = tuple[bytes, bytes]
 
 
 class SecurityHeadersMiddleware:
-    """Adds each header unless the route set it itself."""
+    """Adds each header to every response, unless the route set it itself."""
 
     def __init__(
         self,
@@ -21,25 +21,26 @@ class SecurityHeadersMiddleware:
     ) -> None:
         self.app = app
         common = [(name, value) for name, value in headers if value]
-        self.api = self._with_policy(common, content_security_policy)
-        self.docs = self._with_policy(common, docs_content_security_policy)
+        self.api = self._encoded(common, content_security_policy)
+        self.docs = self._encoded(common, docs_content_security_policy)
 
     @staticmethod
-    def _with_policy(headers: list[tuple[str, str]], policy: str) -> list[tuple[str, str]]:
-        return [*headers, ("Content-Security-Policy", policy)] if policy else headers
+    def _encoded(headers: list[tuple[str, str]], policy: str) -> list[Header]:
+        """As ASGI carries them, encoded once: names in lower case, values in latin-1."""
+        with_policy = [*headers, ("Content-Security-Policy", policy)] if policy else headers
+        return [(name.lower().encode(), value.encode("latin-1")) for name, value in with_policy]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path = scope["path"]
-        added = self.docs if path.startswith(DOCS_PATHS) else self.api
+        added = self.docs if scope["path"].startswith(DOCS_PATHS) else self.api
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in added:
-                    headers.setdefault(name, value)
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                message["headers"] = headers + [h for h in added if h[0] not in present]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
