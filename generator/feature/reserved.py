@@ -41,7 +41,7 @@ SINGULARS = frozenset(
         "session", "data", "user", "query", "params", "statement", "column", "values", "changes",
         "service", "router", "settings", "page", "direction", "name", "value", "field", "current",
         "response", "client", "headers", "refs", "model", "select", "n", "error_responses",
-        "deleted", "found", "row", "url", "linked_id", "kept", "link",
+        "deleted", "found", "row", "url", "linked_id", "kept", "link", "support", "change",
         "dt", "uuid", "itertools", "pytest", "sa", "op", "jwt", "app", "tests",
     }
 )  # fmt: skip

@@ -32,7 +32,7 @@ class AccessLogMiddleware:
             return
         start = time.perf_counter()
         context = RequestContext()
-        reset = REQUEST.set(context)  # the auth dependency fills in the user
+        reset = REQUEST.set(context)  # whatever identifies the caller fills in the user
         status = 500  # what the client gets if nothing below answers
 
         async def send_with_status(message: Message) -> None:
