@@ -66,6 +66,7 @@ def middleware(
         Middleware(
             CorrelationIdMiddleware,
             header_name="X-Request-ID",
+            update_request_header=False,  # the id is read from its context, not the request
             validator=well_formed_request_id,
             generator=lambda: uuid4().hex,
         )

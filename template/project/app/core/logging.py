@@ -7,6 +7,7 @@ object per line for log shippers (python-json-logger); the default text format i
 
 import logging
 import logging.config
+import time
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -22,10 +23,18 @@ class RequestContext:
 
 REQUEST: ContextVar[RequestContext | None] = ContextVar("request", default=None)
 TEXT_FORMAT = "%(asctime)s %(levelname)-8s %(name)s [%(request_id)s]: %(message)s"
-# The keys of a JSON line; an access record adds method, route, path, status, duration_ms and
-# user_id as keys of their own.
-JSON_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s"
-JSON_KEYS = {"asctime": "time", "levelname": "level", "name": "logger", "exc_info": "exception"}
+# The keys of a JSON line, after "time"; an access record adds method, route, path, status,
+# duration_ms and user_id as keys of their own.
+JSON_FORMAT = "%(levelname)s %(name)s %(message)s %(request_id)s"
+JSON_KEYS = {"levelname": "level", "name": "logger", "exc_info": "exception"}
+
+
+class UtcFormatter(logging.Formatter):
+    """Times in UTC, the same on every host; gmtime also needs no lookup of the local zone."""
+
+    @staticmethod
+    def converter(seconds: float | None) -> time.struct_time:
+        return time.gmtime(seconds)
 
 
 class RequestIdFilter(logging.Filter):
@@ -43,11 +52,12 @@ def configure_logging(level: str, log_format: str = "text") -> None:
             "disable_existing_loggers": False,
             "filters": {"request_id": {"()": RequestIdFilter}},
             "formatters": {
-                "text": {"format": TEXT_FORMAT},
+                "text": {"()": UtcFormatter, "fmt": TEXT_FORMAT},
                 "json": {
                     "()": "pythonjsonlogger.json.JsonFormatter",
                     "fmt": JSON_FORMAT,
                     "rename_fields": JSON_KEYS,
+                    "timestamp": "time",  # ISO 8601 in UTC
                 },
             },
             "handlers": {
