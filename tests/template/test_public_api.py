@@ -10,8 +10,9 @@ import ast
 from pathlib import Path
 
 import pytest
+from pytest_copie.plugin import Copie
 
-from tests.template.conftest import Project
+from tests.template.conftest import AUTH_FEATURES, FEATURES, VARIANTS, Project, Variant, render
 
 FIRST_PARTY = frozenset({"app", "tests", "migrations"})
 # Functions that change the standard library's behaviour for the whole process.
@@ -101,6 +102,18 @@ def python_files(root: Path) -> list[Path]:
         for path in root.rglob("*.py")
         if not {".venv", "__pycache__", ".mypy_cache"}.intersection(path.parts)
     )
+
+
+@pytest.fixture(scope="module", params=VARIANTS, ids=lambda variant: variant.id)
+def project(request: pytest.FixtureRequest, copie_session: Copie, template_dir: Path) -> Project:
+    """Rendered, features added; no database: only the code is read."""
+    variant: Variant = request.param
+    path = render(copie_session, template_dir, database=variant.database, auth=variant.auth)
+    project = Project(path=path, variant=variant)
+    if variant.features:
+        for arguments in FEATURES + (AUTH_FEATURES if variant.auth else []):
+            project.check("fastapi-gen", "add-feature", *arguments)
+    return project
 
 
 def test_the_rendered_code_uses_only_public_apis(project: Project) -> None:
