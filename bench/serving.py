@@ -1,5 +1,6 @@
 """Serving an app with uvicorn and loading it with wrk: what the HTTP benchmarks share."""
 
+import asyncio
 import os
 import re
 import shutil
@@ -181,3 +182,43 @@ async def fresh_database(admin_url: str, name: str) -> str:
         await connection.close()
     base, _, _ = admin_url.rpartition("/")
     return base.replace("postgresql://", "postgresql+asyncpg://", 1) + f"/{name}"
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) process `pid` has used, from /proc/PID/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _keep_alive_load(url: str, requests: int, connections: int, headers: str) -> None:
+    parts = httpx.URL(url)
+    request = f"GET {parts.raw_path.decode()} HTTP/1.1\r\nHost: x\r\n{headers}\r\n".encode()
+
+    async def one_connection(count: int) -> None:
+        reader, writer = await asyncio.open_connection(parts.host, parts.port)
+        for _ in range(count):
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            if not head.startswith(b"HTTP/1.1 2"):
+                raise SystemExit(f"{url} answered {head[:40]!r}")
+            length = re.search(rb"(?i)\r\ncontent-length:\s*(\d+)", head)
+            await reader.readexactly(int(length.group(1)) if length else 0)
+        writer.close()
+
+    await asyncio.gather(*(one_connection(requests // connections) for _ in range(connections)))
+
+
+def cpu_per_request(
+    url: str, pid: int, requests: int, *, connections: int = 16, headers: Sequence[str] = ()
+) -> float:
+    """The server's CPU microseconds per request over keep-alive connections.
+
+    For machines without wrk: a one-worker server that is CPU-bound answers in inverse
+    proportion to its CPU per request, so the ratio of two apps' figures stands in for the
+    ratio of their throughputs, whatever the client's own speed.
+    """
+    lines = "".join(f"{header}\r\n" for header in headers)
+    asyncio.run(_keep_alive_load(url, max(requests // 10, connections), connections, lines))
+    before = cpu_seconds(pid)
+    asyncio.run(_keep_alive_load(url, requests, connections, lines))
+    return (cpu_seconds(pid) - before) / requests * 1e6

@@ -137,7 +137,7 @@ def test_add_creates_the_feature_and_changes_nothing_else(project: ExistingProje
     assert "String(120)" in model
     assert "Numeric(10, 2)" in model
     assert ("owner_id" in model) is project.auth
-    assert 'prefix="/orders"' in read(project, "app/features/orders/router.py")
+    assert 'prefix=f"{API_PREFIX}/orders"' in read(project, "app/features/orders/router.py")
 
     record = manifest.load(project.root)["orders"]
     assert record.fields == list(ORDER_FIELDS)
@@ -156,11 +156,12 @@ def test_names_flow_into_paths_classes_and_urls(open_project: ExistingProject) -
     assert (root / "tests/features/order_items/test_order_items.py").is_file()
     assert (root / "migrations/versions/0001_order_items.py").is_file()
     assert "class OrderItem(Model):" in read(open_project, "app/features/order_items/models.py")
-    assert 'prefix="/order-items"' in read(open_project, "app/features/order_items/router.py")
+    router = read(open_project, "app/features/order_items/router.py")
+    assert 'prefix=f"{API_PREFIX}/order-items"' in router
 
     add(open_project, "people", "name:str")
     assert "class Person(Model):" in read(open_project, "app/features/people/models.py")
-    assert 'prefix="/people"' in read(open_project, "app/features/people/router.py")
+    assert 'prefix=f"{API_PREFIX}/people"' in read(open_project, "app/features/people/router.py")
     assert assigned(root / "migrations/versions/0002_people.py", "down_revision") == "0001"
 
 

@@ -26,7 +26,7 @@ CLASSES = frozenset(
         "Literal", "Mapped", "Model", "NotFound", "Numeric", "Page", "PageParams",
         "PageParamsDep", "Paginated", "PatchModel", "Query", "Role", "Sequence", "SessionDep",
         "Settings", "StrEnum", "String", "Text", "Unprocessable", "User", "UniqueConstraint",
-        "AsyncEngine", "Index", "StrictQueryRoute", "Row", "TypeVar", "UserRead", "Found",
+        "AsyncEngine", "Index", "KnownQuery", "Depends", "Row", "TypeVar", "UserRead", "Found",
         # app/core/bounds.py: the types request bodies, filters and paths are checked against
         "DecimalText", "Digits", "FiniteFloat", "Int32", "IsoDate", "JsonBool", "JsonFloat",
         "JsonId", "JsonInt", "JsonObject", "NulFreeStr", "PathId", "RowId", "UtcDatetime",
@@ -41,7 +41,7 @@ SINGULARS = frozenset(
         "session", "data", "user", "query", "params", "statement", "column", "values", "changes",
         "service", "router", "settings", "page", "direction", "name", "value", "field", "current",
         "response", "client", "headers", "refs", "model", "select", "n", "error_responses",
-        "deleted", "found", "row", "url", "linked_id", "kept", "link",
+        "deleted", "found", "row", "url", "linked_id", "kept", "link", "support", "change",
         "dt", "uuid", "itertools", "pytest", "sa", "op", "jwt", "app", "tests",
     }
 )  # fmt: skip

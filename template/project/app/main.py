@@ -1,16 +1,19 @@
 """The application factory: `uvicorn app.main:app`."""
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from uuid import uuid4
 
-from fastapi import FastAPI
+from asgi_correlation_id import CorrelationIdMiddleware
+from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import APIRoute
 from starlette.middleware import Middleware
 
 from app import features
 from app.core import health
-from app.core.body_limit import BodySizeLimitMiddleware
-from app.core.config import API_PREFIX, Settings, get_settings
+from app.core.config import Settings, get_settings
 from app.core.db import Database
 from app.core.errors import (
     PayloadTooLarge,
@@ -21,19 +24,29 @@ from app.core.errors import (
     register_error_handlers,
 )
 from app.core.logging import configure_logging
-from app.core.metrics import Metrics, metrics_endpoint
-from app.core.middleware import (
-    RateLimitMiddleware,
-    RequestContextMiddleware,
-    SecurityHeaders,
-)
-from app.core.rate_limit import RateLimiter, trusted_networks
-from app.core.routing import add_routes
+from app.core.metrics import Metrics, MetricsMiddleware, metrics_endpoint
+from app.core.middleware.access_log import AccessLogMiddleware
+from app.core.middleware.body_limit import BodySizeLimitMiddleware
+from app.core.middleware.compression import CompressionMiddleware
+from app.core.middleware.security_headers import SecurityHeadersMiddleware
+from app.core.middleware.server_errors import ServerErrorsMiddleware
+from app.core.rate_limit import RateLimiter, RateLimitMiddleware, trusted_networks
+
+# A well-formed incoming id is kept, so that a proxy's id follows the request; anything else is
+# replaced: ids end up in logs, and a client must not be able to write into them.
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
-def security_headers(settings: Settings) -> SecurityHeaders | None:
-    if not settings.security_headers:
-        return None
+def well_formed_request_id(value: str) -> bool:
+    return REQUEST_ID.fullmatch(value) is not None
+
+
+def operation_id(route: APIRoute) -> str:
+    """`orders-create`: the route's tag and name, which clients generated from OpenAPI use."""
+    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
+def security_headers(settings: Settings) -> list[tuple[str, str]]:
     headers = [
         ("X-Content-Type-Options", "nosniff"),
         ("X-Frame-Options", settings.frame_options),
@@ -42,38 +55,48 @@ def security_headers(settings: Settings) -> SecurityHeaders | None:
     if settings.served_over_https:
         hsts = f"max-age={settings.hsts_max_age_seconds}; includeSubDomains"
         headers.append(("Strict-Transport-Security", hsts))
-    return SecurityHeaders(
-        headers,
-        content_security_policy=settings.content_security_policy,
-        docs_content_security_policy=settings.docs_content_security_policy,
-    )
+    return headers
 
 
 def middleware(
     settings: Settings, limiter: RateLimiter, metrics: Metrics | None
 ) -> list[Middleware]:
-    """The whole stack, outermost first; each layer sees what the layers below it answer.
+    """The whole stack, outermost first: each layer sees what every layer after it answers.
 
-    1. Request context: the request id, the security headers, gzip, the access record and
-       the metrics see every response, refusals and its own last-resort 500 included, and
-       time all of it. One layer for all of these: every layer costs each request a call.
-    2. The body size limit: a body over MAX_REQUEST_BODY_BYTES is a 413 before it is read.
-    3. CORS: answers preflights itself, and marks the responses below.
-    4. The default rate limit: refuses before any route work is done, probes and scrapes
-       excepted. The stricter limits of login, registration and refresh are dependencies of
-       those routes.
+    The request id comes first, so that every log record of the request names it; the access
+    record and metrics then see every response, refusals and the last-resort 500 included; the
+    security headers and compression apply to all of those; the 500 for what escaped the app is
+    answered inside them all; a body over MAX_REQUEST_BODY_BYTES is a 413 before anything reads
+    it; CORS answers preflights before the rate limit counts them, and the rate limit refuses
+    before any route work is done. Optional layers are left out, not switched off, so that a
+    layer that is off costs nothing.
     """
-    context = Middleware(
-        RequestContextMiddleware,
-        access_log=settings.access_log,
-        metrics=metrics,
-        security_headers=security_headers(settings),
-        gzip_minimum_size=settings.gzip_minimum_size,
-    )
     stack = [
-        context,
-        Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes),
+        Middleware(
+            CorrelationIdMiddleware,
+            header_name="X-Request-ID",
+            update_request_header=False,  # the id is read from its context, not the request
+            validator=well_formed_request_id,
+            generator=lambda: uuid4().hex,
+        )
     ]
+    if settings.access_log:
+        stack.append(Middleware(AccessLogMiddleware))
+    if metrics is not None:
+        stack.append(Middleware(MetricsMiddleware, metrics=metrics))
+    if settings.security_headers:
+        stack.append(
+            Middleware(
+                SecurityHeadersMiddleware,
+                headers=security_headers(settings),
+                content_security_policy=settings.content_security_policy,
+                docs_content_security_policy=settings.docs_content_security_policy,
+            )
+        )
+    if settings.gzip_minimum_size:
+        stack.append(Middleware(CompressionMiddleware, minimum_size=settings.gzip_minimum_size))
+    stack.append(Middleware(ServerErrorsMiddleware))
+    stack.append(Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes))
     if settings.cors_origins:
         stack.append(
             Middleware(
@@ -85,13 +108,12 @@ def middleware(
             )
         )
     if limiter.limits(settings.rate_limit_default):
-        trusted = trusted_networks(settings.trusted_proxies)
         stack.append(
             Middleware(
                 RateLimitMiddleware,
                 limiter=limiter,
                 rate=settings.rate_limit_default,
-                trusted=trusted,
+                trusted=trusted_networks(settings.trusted_proxies),
                 exempt=frozenset({*health.PATHS, "/metrics"}),
             )
         )
@@ -114,6 +136,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         title=settings.app_name,
         lifespan=lifespan,
         middleware=middleware(settings, limiter, metrics),
+        generate_unique_id_function=operation_id,
         # Every route can refuse its input, or a client over its rate (or while the rate-limit
         # store is down), in the one error shape.
         responses=error_responses(
@@ -126,12 +149,23 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.trusted_proxies = trusted_networks(settings.trusted_proxies)
     app.state.metrics = metrics
     register_error_handlers(app)
-    add_routes(app, health.router)
+    routers = [health.router, *features.routers()]
+    for router in routers:
+        app.include_router(router)
+    # For the Allow header of a 405, which names every method of the path.
+    app.state.allowed_methods = allowed_methods(routers)
     if metrics is not None:
         app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
-    for router in features.routers():
-        add_routes(app, router, prefix=API_PREFIX)
     return app
+
+
+def allowed_methods(routers: list[APIRouter]) -> dict[str, set[str]]:
+    allowed: dict[str, set[str]] = {}
+    for router in routers:
+        for route in router.routes:
+            if isinstance(route, APIRoute):
+                allowed.setdefault(route.path, set()).update(route.methods or ())
+    return allowed
 
 
 app = create_app()

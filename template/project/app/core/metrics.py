@@ -10,6 +10,7 @@ files there, and /metrics adds up every process's), or scrape each worker on its
 """
 
 import os
+import time
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -21,6 +22,9 @@ from prometheus_client import (
 from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core.middleware.access_log import route_template
 
 # Up to 10 s: slower requests are outages, and their count is what matters then.
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -41,19 +45,11 @@ class Metrics:
             buckets=BUCKETS,
             registry=self.registry,
         )
-        # The labelled children, looked up once per label set rather than on every request:
-        # as bounded as the label set itself (route templates x methods x statuses).
-        self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        children = self._children.get((method, route, status))
-        if children is None:
-            labels = (method, route, str(status))
-            children = (self.requests.labels(*labels), self.latency.labels(*labels))
-            self._children[method, route, status] = children
-        count, latency = children
-        count.inc()
-        latency.observe(seconds)
+        labels = (method, route, str(status))
+        self.requests.labels(*labels).inc()
+        self.latency.labels(*labels).observe(seconds)
 
     def exposition(self) -> bytes:
         if os.environ.get(MULTIPROCESS_DIR):
@@ -66,3 +62,30 @@ class Metrics:
 async def metrics_endpoint(request: Request) -> Response:
     metrics: Metrics = request.app.state.metrics
     return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
+
+
+class MetricsMiddleware:
+    """Counts and times every request by method, route template and status."""
+
+    def __init__(self, app: ASGIApp, *, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500  # what the client gets if nothing below answers
+
+        async def send_with_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_status)
+        finally:
+            seconds = time.perf_counter() - start
+            self.metrics.observe(scope["method"], route_template(scope), status, seconds)

@@ -6,20 +6,20 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.bounds import INT32_MAX
 
 MAX_LIMIT = 100
 
-RowT = TypeVar("RowT")
-EntityT = TypeVar("EntityT")
+ModelT = TypeVar("ModelT")
 ItemT = TypeVar("ItemT")
 
 
-@dataclass(frozen=True, slots=True)
-class PageParams:
+class PageParams(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     limit: int
     offset: int
 
@@ -36,10 +36,10 @@ PageParamsDep = Annotated[PageParams, Depends(page_params)]
 
 
 @dataclass(frozen=True, slots=True)
-class Paginated(Generic[RowT]):
+class Paginated(Generic[ModelT]):
     """One page of rows as a service returns it."""
 
-    items: Sequence[RowT]
+    items: Sequence[ModelT]
     total: int
     limit: int
     offset: int
@@ -57,27 +57,19 @@ class Page(BaseModel, Generic[ItemT]):
 
 
 async def paginate(
-    session: AsyncSession, statement: Select[Any], params: PageParams
-) -> Paginated[Row[Any]]:
-    """Run `statement` for one page of Core rows, and count every row it would return.
+    session: AsyncSession, statement: Select[ModelT], params: PageParams
+) -> Paginated[ModelT]:
+    """Run `statement` (a select of one model) for one page, and count every row it matches.
 
     A page with rows that is not full tells the total by itself, so only a full page (or one
     past the end) costs a count, a separate `count(*)`: a window count in the page's own
     statement would make the database read every matching row for every page.
     """
-    rows = (await session.execute(statement.limit(params.limit).offset(params.offset))).all()
-    if 0 < len(rows) < params.limit or (not rows and params.offset == 0):
-        total = params.offset + len(rows)
+    page = statement.limit(params.limit).offset(params.offset)
+    items = (await session.scalars(page)).all()
+    if 0 < len(items) < params.limit or (not items and params.offset == 0):
+        total = params.offset + len(items)
     else:
-        count = select(func.count()).select_from(statement.order_by(None).subquery())
+        count: Select[Any] = select(func.count()).select_from(statement.order_by(None).subquery())
         total = (await session.execute(count)).scalar_one()
-    return Paginated(items=rows, total=total, limit=params.limit, offset=params.offset)
-
-
-async def paginate_entities(
-    session: AsyncSession, statement: Select[EntityT], params: PageParams
-) -> Paginated[EntityT]:
-    """One page of ORM instances, for rows whose reads need the ORM (their relationships)."""
-    page = await paginate(session, statement, params)
-    entities = [row[0] for row in page.items]
-    return Paginated(items=entities, total=page.total, limit=page.limit, offset=page.offset)
+    return Paginated(items=items, total=total, limit=params.limit, offset=params.offset)

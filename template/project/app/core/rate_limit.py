@@ -20,9 +20,9 @@ from limits.aio.storage import Storage
 from limits.aio.strategies import FixedWindowRateLimiter
 from limits.errors import StorageError
 from limits.storage import storage_from_string
-from starlette.types import Scope
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.core.errors import RateLimitUnavailable, TooManyRequests
+from app.core.errors import RateLimitUnavailable, TooManyRequests, error_response
 
 logger = logging.getLogger(__name__)
 
@@ -121,3 +121,38 @@ def client_address(scope: Scope, trusted: tuple[Network, ...]) -> str:
         if not _trusted(hop, trusted):
             return hop
     return hops[0] if hops else peer
+
+
+class RateLimitMiddleware:
+    """The default limit per client address (RATE_LIMIT_DEFAULT), for every request but probes.
+
+    Health probes and metric scrapes are exempt: a load balancer that is refused its probe takes
+    a healthy instance out of service.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limiter: RateLimiter,
+        rate: str,
+        trusted: tuple[Network, ...],
+        exempt: frozenset[str],
+    ) -> None:
+        self.app = app
+        self.limiter = limiter
+        self.rate = rate
+        self.trusted = trusted
+        self.exempt = exempt
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] not in self.exempt:
+            try:
+                await self.limiter.hit(self.rate, "default", client_address(scope, self.trusted))
+            except (TooManyRequests, RateLimitUnavailable) as error:
+                response = error_response(
+                    error.status_code, error.code, error.message, headers=error.response_headers()
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

@@ -12,8 +12,6 @@ from types import ModuleType
 
 from fastapi import APIRouter
 
-from app.core.routing import StrictQueryRoute
-
 
 def feature_names() -> list[str]:
     return sorted(module.name for module in pkgutil.iter_modules(__path__) if module.ispkg)
@@ -37,12 +35,7 @@ def routers() -> list[APIRouter]:
     found = []
     for module in _feature_modules("router"):
         router = getattr(module, "router", None)
-        if not isinstance(router, APIRouter) or not issubclass(
-            router.route_class, StrictQueryRoute
-        ):
-            raise TypeError(
-                f"{module.__name__} must define "
-                "`router = APIRouter(..., route_class=StrictQueryRoute)`"
-            )
+        if not isinstance(router, APIRouter):
+            raise TypeError(f"{module.__name__} must define `router = APIRouter(...)`")
         found.append(router)
     return found

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import Receive, Scope, Send
 
-from app.core.body_limit import BodySizeLimitMiddleware
+from app.core.middleware.body_limit import BodySizeLimitMiddleware
 
 LIMIT = 10
 

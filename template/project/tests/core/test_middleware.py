@@ -15,8 +15,10 @@ from starlette.responses import PlainTextResponse, StreamingResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.config import API_CONTENT_SECURITY_POLICY, Settings
-from app.core.logging import JsonFormatter, configure_logging
-from app.core.middleware import RequestContextMiddleware, SecurityHeaders
+from app.core.logging import RequestIdFilter, configure_logging
+from app.core.middleware.compression import CompressionMiddleware, accepts_gzip
+from app.core.middleware.security_headers import SecurityHeadersMiddleware
+from app.core.middleware.server_errors import ServerErrorsMiddleware
 from app.core.rate_limit import client_address, trusted_networks
 from app.main import create_app
 
@@ -34,11 +36,16 @@ def make_app(settings: Settings) -> MakeApp:
 
 
 def _gzipping(app: ASGIApp) -> AsyncClient:
-    """A client of `app` under the request context layer with only gzip on."""
-    app = RequestContextMiddleware(
-        app, access_log=False, metrics=None, security_headers=None, gzip_minimum_size=1000
-    )
+    """A client of `app` under the compression layer alone."""
+    app = CompressionMiddleware(app, minimum_size=1000)
     return AsyncClient(transport=ASGITransport(app=app), base_url="http://t")
+
+
+@pytest.fixture
+def records(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    """caplog, with the request id on each record as the app's own handler has it."""
+    caplog.handler.addFilter(RequestIdFilter())
+    return caplog
 
 
 def _client(app: FastAPI) -> AsyncClient:
@@ -111,23 +118,26 @@ class TestRequestIds:
 
 
 class TestAccessLog:
-    async def test_one_record_per_request_with_the_route_template(
-        self, client: AsyncClient, caplog: pytest.LogCaptureFixture
+    async def test_one_record_per_request_with_route_template_and_path(
+        self, client: AsyncClient, records: pytest.LogCaptureFixture
     ) -> None:
-        with caplog.at_level(logging.INFO, logger="app.access"):
-            response = await client.get("/health/live", headers={"X-Request-ID": "req-1"})
+        with records.at_level(logging.INFO, logger="app.access"):
+            response = await client.get("/health/live?probe=1", headers={"X-Request-ID": "req-1"})
             await client.get("/no/such/page")
 
-        first, second = [r for r in caplog.records if r.name == "app.access"]
-        fields = {key: first.__dict__[key] for key in ("method", "path", "status", "request_id")}
-        assert fields == {
+        first, second = [r for r in records.records if r.name == "app.access"]
+        keys = ("method", "route", "path", "status", "request_id", "user_id")
+        assert {key: first.__dict__[key] for key in keys} == {
             "method": "GET",
-            "path": "/health/live",
+            "route": "/health/live",
+            "path": "/health/live",  # never the query string, which may carry secrets
             "status": response.status_code,
             "request_id": "req-1",
+            "user_id": None,
         }
         assert first.__dict__["duration_ms"] >= 0
-        assert (second.__dict__["path"], second.__dict__["status"]) == ("unmatched", 404)
+        assert (second.__dict__["route"], second.__dict__["path"]) == ("unmatched", "/no/such/page")
+        assert second.__dict__["status"] == HTTPStatus.NOT_FOUND
 
     async def test_plain_routes_are_named_by_their_path(
         self, client: AsyncClient, caplog: pytest.LogCaptureFixture
@@ -136,18 +146,23 @@ class TestAccessLog:
             await client.get("/openapi.json")
 
         [record] = [r for r in caplog.records if r.name == "app.access"]
-        assert (record.__dict__["path"], record.__dict__["status"]) == ("/openapi.json", 200)
+        assert (record.__dict__["route"], record.__dict__["status"]) == ("/openapi.json", 200)
 
-    def test_json_lines_carry_the_fields_log_shippers_read(self) -> None:
-        record = logging.LogRecord("app.access", logging.INFO, __file__, 1, "GET /x", (), None)
-        record.__dict__.update(
-            request_id="r", method="GET", path="/x", status=200, duration_ms=1.5, user_id=None
-        )
+    def test_json_lines_carry_the_fields_log_shippers_read(
+        self, settings: Settings, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        configure_logging("INFO", "json")
+        try:
+            fields = {"method": "GET", "route": "/x", "path": "/x", "status": 200}
+            logging.getLogger("app.access").info("GET /x", extra={**fields, "duration_ms": 1.5})
+            line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+        finally:
+            configure_logging(settings.log_level, settings.log_format)
 
-        line = json.loads(JsonFormatter().format(record))
-
-        assert {"request_id", "method", "path", "status", "duration_ms"} <= set(line)
+        keys = {"time", "level", "logger", "message", "request_id", *fields, "duration_ms"}
+        assert keys <= set(line)
         assert (line["message"], line["level"], line["status"]) == ("GET /x", "INFO", 200)
+        assert line["request_id"] == "-"
 
     def test_uvicorn_does_not_repeat_the_access_line(self, settings: Settings) -> None:
         configure_logging("INFO", "json")
@@ -189,19 +204,15 @@ class TestSecurityHeaders:
         assert "'unsafe-inline'" in policy
 
     async def test_a_header_the_route_sets_itself_wins(self) -> None:
-        own = PlainTextResponse("x", headers={"X-Frame-Options": "SAMEORIGIN", "X-Request-ID": "r"})
+        own = PlainTextResponse("x", headers={"X-Frame-Options": "SAMEORIGIN"})
         headers = [("X-Frame-Options", "DENY"), ("X-Content-Type-Options", "nosniff")]
-        security = SecurityHeaders(
-            headers, content_security_policy="", docs_content_security_policy=""
-        )
-        app = RequestContextMiddleware(
-            own, access_log=False, metrics=None, security_headers=security
+        app = SecurityHeadersMiddleware(
+            own, headers=headers, content_security_policy="", docs_content_security_policy=""
         )
         async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as client:
             response = await client.get("/")
 
         assert response.headers.get_list("X-Frame-Options") == ["SAMEORIGIN"]
-        assert response.headers.get_list("X-Request-ID") == ["r"]
         assert response.headers["X-Content-Type-Options"] == "nosniff"
 
     async def test_hsts_only_when_served_over_https(self, reconfigured: FastAPI) -> None:
@@ -263,16 +274,47 @@ class TestCompression:
         assert "Content-Encoding" not in response.headers
         assert response.headers["Content-Length"] == "5"
 
-    async def test_a_start_held_for_the_decision_gives_way_to_the_500(self) -> None:
+    @pytest.mark.parametrize(
+        ("accept_encoding", "gzipped"),
+        [
+            ("gzip", True),
+            ("deflate, gzip;q=0.5", True),
+            ("br;q=1.0, gzip; q=0.8", True),
+            ("gzip;q=0", False),
+            ("gzip;q=0.0, deflate", False),
+            ("*;q=0", False),
+            ("identity", False),
+        ],
+    )
+    async def test_accept_encoding_is_read_with_its_q_values(
+        self, accept_encoding: str, gzipped: bool
+    ) -> None:
+        async with _gzipping(PlainTextResponse("x" * 5000)) as client:
+            response = await client.get("/", headers={"Accept-Encoding": accept_encoding})
+
+        assert ("Content-Encoding" in response.headers) is gzipped
+        assert response.text == "x" * 5000
+
+    @pytest.mark.parametrize(
+        ("value", "accepted"),
+        [("GZIP", True), ("*", True), ("Gzip;Q=0", False), ("gzip;q=junk", False), ("", False)],
+    )
+    def test_coding_names_and_q_are_read_without_case(self, value: str, accepted: bool) -> None:
+        assert accepts_gzip(value) is accepted
+
+
+class TestServerErrors:
+    """The 500 itself, with its request id and headers, is tested in tests/test_errors.py."""
+
+    async def test_an_error_after_the_response_began_is_left_to_the_server(self) -> None:
         async def fails_after_its_start(scope: Scope, receive: Receive, send: Send) -> None:
             await send({"type": "http.response.start", "status": 200, "headers": []})
             raise RuntimeError("the body never came")
 
-        async with _gzipping(fails_after_its_start) as client:
-            response = await client.get("/", headers={"Accept-Encoding": "gzip"})
-
-        assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
-        assert response.json()["error"]["request_id"] == response.headers["X-Request-ID"]
+        app = ServerErrorsMiddleware(fails_after_its_start)
+        async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as client:
+            with pytest.raises(RuntimeError, match="the body never came"):
+                await client.get("/")
 
 
 class TestMetrics:

@@ -29,7 +29,7 @@ async def test_a_page_holds_its_slice_and_the_total(
 ) -> None:
     page = await paginate(session, _numbers(5), PageParams(limit=limit, offset=offset))
 
-    assert [row.n for row in page.items] == numbers
+    assert list(page.items) == numbers
     assert page.total == 5
     assert (page.limit, page.offset) == (limit, offset)
 

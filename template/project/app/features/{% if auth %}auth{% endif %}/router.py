@@ -1,17 +1,17 @@
 from http import HTTPStatus
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Depends, Form, Request, Response
 
-from app.core.dependencies import SessionDep, SettingsDep
+from app.core.config import API_PREFIX
+from app.core.dependencies import KnownQuery, SessionDep, SettingsDep
 from app.core.errors import Conflict, Forbidden, Unauthorized, error_responses
-from app.core.routing import StrictQueryRoute
 from app.features.auth import service
 from app.features.auth.dependencies import rate_limited
 from app.features.auth.schemas import LoginForm, RefreshRequest, TokenPair
 from app.features.users.schemas import UserCreate, UserRead
 
-router = APIRouter(prefix="/auth", tags=["auth"], route_class=StrictQueryRoute)
+router = APIRouter(prefix=f"{API_PREFIX}/auth", tags=["auth"], dependencies=[Depends(KnownQuery())])
 # Responses that carry tokens must not be kept by browsers or proxies.
 NO_STORE = {"Cache-Control": "no-store"}
 

@@ -1,34 +1,37 @@
 from http import HTTPStatus
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from app.core.bounds import PathId
-from app.core.dependencies import SessionDep, SettingsDep
+from app.core.config import API_PREFIX
+from app.core.dependencies import KnownQuery, SessionDep, SettingsDep
 from app.core.errors import Conflict, NotFound, error_responses
-from app.core.pagination import Page, PageParamsDep
-from app.core.routing import StrictQueryRoute
+from app.core.pagination import Page, PageParams, PageParamsDep
 from app.features.auth import service as auth_service
 from app.features.auth.dependencies import AUTH_ERRORS, AdminUser, CurrentUser
 from app.features.users import service
 from app.features.users.schemas import PasswordChange, UserAdminUpdate, UserRead, UserUpdate
 
 router = APIRouter(
-    prefix="/users", tags=["users"], responses=AUTH_ERRORS, route_class=StrictQueryRoute
+    prefix=f"{API_PREFIX}/users",
+    tags=["users"],
+    responses=AUTH_ERRORS,
+    dependencies=[Depends(KnownQuery(PageParams))],
 )
 
 
-@router.get("/me")
+@router.get("/me", name="read-me")
 async def read_me(user: CurrentUser) -> UserRead:
     return UserRead.model_validate(user)
 
 
-@router.patch("/me", responses=error_responses(Conflict))
+@router.patch("/me", name="update-me", responses=error_responses(Conflict))
 async def update_me(data: UserUpdate, session: SessionDep, caller: CurrentUser) -> UserRead:
     user = await service.get(session, user_id=caller.id)
     return UserRead.model_validate(await service.update(session, user=user, data=data))
 
 
-@router.put("/me/password", status_code=HTTPStatus.NO_CONTENT)
+@router.put("/me/password", name="change-my-password", status_code=HTTPStatus.NO_CONTENT)
 async def change_my_password(
     data: PasswordChange, session: SessionDep, settings: SettingsDep, caller: CurrentUser
 ) -> None:
@@ -37,17 +40,17 @@ async def change_my_password(
     await auth_service.change_password(session, settings=settings, user=user, data=data)
 
 
-@router.get("")
+@router.get("", name="list")
 async def list_users(session: SessionDep, _: AdminUser, params: PageParamsDep) -> Page[UserRead]:
     return Page[UserRead].model_validate(await service.list_page(session, params=params))
 
 
-@router.get("/{user_id}", responses=error_responses(NotFound))
+@router.get("/{user_id}", name="read", responses=error_responses(NotFound))
 async def read_user(user_id: PathId, session: SessionDep, _: AdminUser) -> UserRead:
     return UserRead.model_validate(await service.get(session, user_id=user_id))
 
 
-@router.patch("/{user_id}", responses=error_responses(NotFound, Conflict))
+@router.patch("/{user_id}", name="update", responses=error_responses(NotFound, Conflict))
 async def update_user(
     user_id: PathId, data: UserAdminUpdate, session: SessionDep, _: AdminUser
 ) -> UserRead:
@@ -57,6 +60,7 @@ async def update_user(
 
 @router.delete(
     "/{user_id}",
+    name="delete",
     status_code=HTTPStatus.NO_CONTENT,
     responses=error_responses(NotFound, Conflict),
 )

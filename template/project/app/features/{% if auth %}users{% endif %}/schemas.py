@@ -41,8 +41,8 @@ class UserRead(BaseModel):
     """A user as the API shows it, and the signed-in caller as a request sees it (CurrentUser).
 
     Every authenticated request reads the caller's row, so that a deleted or deactivated
-    account's token stops working at once: as a Core row, about half of what an ORM instance
-    costs. Frozen: a change to the account goes through the ORM `User` the route loads for it.
+    account's token stops working at once; it is read as the columns shown, not as an ORM
+    instance. Frozen: a change to the account goes through the ORM `User` the route loads.
     """
 
     model_config = ConfigDict(from_attributes=True, frozen=True)

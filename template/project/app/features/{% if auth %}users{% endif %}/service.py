@@ -1,8 +1,6 @@
 """Users: the rules about accounts. Services flush; the request commits."""
 
-from typing import Any
-
-from sqlalchemy import Row, Table, bindparam, exists, select
+from sqlalchemy import Table, bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import Base, table_of
@@ -60,8 +58,8 @@ async def get(session: AsyncSession, *, user_id: int) -> User:
     return user
 
 
-async def list_page(session: AsyncSession, *, params: PageParams) -> Paginated[Row[Any]]:
-    return await paginate(session, select(*SHOWN_COLUMNS).order_by(USERS.c.id), params)
+async def list_page(session: AsyncSession, *, params: PageParams) -> Paginated[User]:
+    return await paginate(session, select(User).order_by(User.id), params)
 
 
 async def update(session: AsyncSession, *, user: User, data: UserUpdate) -> User:

@@ -1,0 +1,1 @@
+"""The app's own ASGI middleware, one concern per module; `create_app` lists them in order."""
