@@ -19,7 +19,9 @@ MIN_TESTS_PER_FEATURE = 20
 
 
 def passed_count(pytest_output: str) -> int:
-    summary = pytest_output.strip().splitlines()[-1]
+    """The count of pytest's closing line (a tool's warning on stderr may come after it)."""
+    lines = pytest_output.strip().splitlines()
+    summary = next((line for line in reversed(lines) if re.search(r"\d+ passed", line)), lines[-1])
     assert not re.search(r"\b(failed|error|errors|skipped|xfailed|xpassed)\b", summary), summary
     match = re.search(r"(\d+) passed", summary)
     assert match, summary
