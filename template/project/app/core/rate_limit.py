@@ -73,6 +73,28 @@ class RateLimiter:
                 if not await self._limiter.test(_item(rate), name, key):
                     raise await self._too_many(rate, name, key)
 
+    async def slowdown(self, rate: str, name: str, key: str, *, max_seconds: float) -> float:
+        """Seconds to wait before an attempt: none within `rate`, then 1 s doubling per hit past it.
+
+        For bounds that span many clients (one account guessed from everywhere): waiting slows
+        the guesses, where refusing would also keep out the account's owner.
+        """
+        if not self.limits(rate):
+            return 0.0
+        item = _item(rate)
+        async with self._store(name):
+            hits = await self.storage.get(item.key_for(name, key))
+        if hits < item.amount:
+            return 0.0
+        return min(max_seconds, 2.0 ** min(hits - item.amount, 32))
+
+    async def add(self, rate: str, name: str, key: str) -> None:
+        """Count one hit against `rate` and never refuse it (see `slowdown`)."""
+        if self.limits(rate):
+            item = _item(rate)
+            async with self._store(name):
+                await self.storage.incr(item.key_for(name, key), item.get_expiry())
+
     @asynccontextmanager
     async def _store(self, name: str) -> AsyncIterator[None]:
         """Turn the store's failure into RateLimitUnavailable (503), with a warning logged."""

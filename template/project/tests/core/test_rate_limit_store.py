@@ -33,6 +33,8 @@ async def test_the_limiter_refuses_with_503_and_logs_it(
         await limiter.hit("5/minute", "login", "203.0.113.1")
     with pytest.raises(RateLimitUnavailable):
         await limiter.check("5/minute", "login_failures", "someone@example.com")
+    with pytest.raises(RateLimitUnavailable):
+        await limiter.slowdown("5/minute", "failures", "someone@example.com", max_seconds=1)
 
     assert refused.value.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert refused.value.response_headers() == {"Retry-After": "5"}
@@ -60,3 +62,14 @@ async def test_limited_routes_answer_503_and_probes_still_answer(
     assert limited.json()["error"]["code"] == "rate_limit_unavailable"
     assert limited.headers["Retry-After"] == "5"
     assert probe.status_code == HTTPStatus.OK
+
+
+async def test_a_slowdown_doubles_past_its_rate_up_to_its_cap() -> None:
+    limiter = RateLimiter("memory://")
+    waits = []
+    for _ in range(6):
+        waits.append(await limiter.slowdown("2/minute", "failures", "a", max_seconds=4))
+        await limiter.add("2/minute", "failures", "a")
+
+    assert waits == [0, 0, 1, 2, 4, 4]
+    assert await limiter.slowdown("2/minute", "failures", "b", max_seconds=4) == 0

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Form, Request, Response
 from app.core.config import API_PREFIX
 from app.core.dependencies import KnownQuery, SessionDep, SettingsDep
 from app.core.errors import Conflict, Forbidden, Unauthorized, error_responses
+from app.core.rate_limit import client_address
 from app.features.auth import service
 from app.features.auth.dependencies import rate_limited
 from app.features.auth.schemas import LoginForm, RefreshRequest, TokenPair
@@ -40,8 +41,8 @@ async def login(
 ) -> TokenPair:
     """Sign in with the OAuth2 password form (the email goes in `username`).
 
-    Besides the limit per client address, failed logins are counted per account, so that
-    guessing one account's password from many addresses is throttled too.
+    Besides the limit per client address, failed logins are refused per (address, account) and
+    slow the account's next attempts from anywhere: see the threat model in the README.
     """
     response.headers.update(NO_STORE)
     return await service.login(
@@ -50,6 +51,7 @@ async def login(
         limiter=request.app.state.rate_limiter,
         email=form.username,
         password=form.password,
+        address=client_address(request.scope, request.app.state.trusted_proxies),
     )
 
 

@@ -8,6 +8,7 @@ so the whole family is revoked and the legitimate holder must sign in again.
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import anyio
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -50,15 +51,31 @@ async def login(
     limiter: RateLimiter,
     email: str,
     password: str,
+    address: str,
 ) -> TokenPair:
-    # Unknown emails are counted too, so that the limit does not tell which accounts exist.
+    """Check the password, within the limits that cannot be turned against the owner.
+
+    Failures are refused (429) per (client address, account): guesses from one address use up
+    that address's allowance for the account, and the owner signing in from elsewhere is not
+    counted with them. Failures of the account from every address only slow its next attempts.
+    Unknown emails are counted as accounts too, so that the limits do not tell which exist.
+    """
     account = email.strip().lower()
-    rate = settings.rate_limit_login_failures_per_account
-    await limiter.check(rate, "login_failures", account)
+    pair = f"{address} {account}"
+    await limiter.check(settings.rate_limit_login_failures, "login_failures", pair)
+    delay = await limiter.slowdown(
+        settings.login_slowdown_per_account,
+        "login_failures_of_account",
+        account,
+        max_seconds=settings.login_slowdown_max_seconds,
+    )
+    if delay:
+        await anyio.sleep(delay)
     user = await users_service.find_by_email(session, email=email)
     # An unknown email costs the same hash check as a wrong password and gets the same answer.
     if not await verify_password(password, user.password_hash if user else None, settings):
-        await limiter.hit(rate, "login_failures", account)
+        await limiter.add(settings.login_slowdown_per_account, "login_failures_of_account", account)
+        await limiter.hit(settings.rate_limit_login_failures, "login_failures", pair)
         raise InvalidCredentials
     assert user is not None  # noqa: S101 (verify_password is False without a user)
     if not user.is_active:

@@ -1,7 +1,9 @@
-"""Login, registration and refresh are limited per client address; failed logins per account.
+"""Login, registration and refresh are limited per client address; failed logins per (address,
+account), and an account's failures from everywhere slow its attempts without refusing them.
 Responses that carry tokens are never stored; password hashes run a bounded number at once."""
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from http import HTTPStatus
 from typing import Any
@@ -19,6 +21,7 @@ from app.main import create_app
 from tests.factories import DEFAULT_PASSWORD
 
 LOGIN = f"{API_PREFIX}/auth/login"
+SLOWDOWN = 0.2  # seconds: the longest wait of `limited_app`, short enough for a test
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +30,9 @@ def limited_app(settings: Settings, engine: AsyncEngine) -> FastAPI:
     changes = {
         "rate_limit_enabled": True,
         "rate_limit_login": "4/minute",
-        "rate_limit_login_failures_per_account": "2/minute",
+        "rate_limit_login_failures": "2/minute",
+        "login_slowdown_per_account": "3/minute",
+        "login_slowdown_max_seconds": SLOWDOWN,
         "rate_limit_register": "1/minute",
         "rate_limit_refresh": "1/minute",
         "trusted_proxies": ["127.0.0.1"],
@@ -61,16 +66,36 @@ def _assert_refused(response: Response) -> None:
     assert int(response.headers["Retry-After"]) >= 1
 
 
-async def test_failed_logins_lock_the_account_from_any_address(
+async def test_failed_logins_refuse_the_address_that_made_them_not_the_owner(
     limited: AsyncClient, user: User
 ) -> None:
-    failures = [await _login(limited, user.email, "wrong", f"203.0.113.{n}") for n in (1, 2)]
-    locked = await _login(limited, user.email, DEFAULT_PASSWORD, "203.0.113.3")
-    other = await _login(limited, "someone@example.com", "wrong", "203.0.113.4")
+    failures = [await _login(limited, user.email, "wrong", "203.0.113.1") for _ in "ab"]
+    stranger = await _login(limited, user.email, DEFAULT_PASSWORD, "203.0.113.1")
+    owner = await _login(limited, user.email, DEFAULT_PASSWORD, "198.51.100.7")
+    other_account = await _login(limited, "someone@example.com", "wrong", "203.0.113.1")
 
-    assert [r.status_code for r in failures] == [HTTPStatus.UNAUTHORIZED] * 2
-    _assert_refused(locked)
+    assert [r.status_code for r in failures] == [HTTPStatus.UNAUTHORIZED, HTTPStatus.UNAUTHORIZED]
+    _assert_refused(stranger)
+    assert owner.status_code == HTTPStatus.OK
+    assert other_account.status_code == HTTPStatus.UNAUTHORIZED
+
+
+async def test_failures_from_many_addresses_slow_the_account_but_never_lock_it(
+    limited: AsyncClient, user: User
+) -> None:
+    failures = [await _login(limited, user.email, "wrong", f"203.0.113.{n}") for n in range(6)]
+    started = time.monotonic()
+    owner = await _login(limited, user.email, DEFAULT_PASSWORD, "198.51.100.7")
+    waited = time.monotonic() - started
+    started = time.monotonic()
+    other = await _login(limited, "someone@example.com", DEFAULT_PASSWORD, "198.51.100.7")
+    other_waited = time.monotonic() - started
+
+    assert {r.status_code for r in failures} == {HTTPStatus.UNAUTHORIZED}
+    assert owner.status_code == HTTPStatus.OK
+    assert waited >= SLOWDOWN
     assert other.status_code == HTTPStatus.UNAUTHORIZED
+    assert other_waited < SLOWDOWN  # the slowdown is the guessed account's alone
 
 
 async def test_successful_logins_do_not_count_against_the_account(
