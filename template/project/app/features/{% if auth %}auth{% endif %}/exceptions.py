@@ -1,4 +1,4 @@
-from app.core.errors import Forbidden, Unauthorized
+from app.core.errors import BadRequest, Forbidden, Unauthorized
 
 
 class InvalidCredentials(Unauthorized):
@@ -40,3 +40,10 @@ class AdminRequired(Forbidden):
 class WrongPassword(Forbidden):
     def __init__(self) -> None:
         super().__init__("The current password is incorrect")
+
+
+class InvalidAccountToken(BadRequest):
+    """The mailed token is unknown, used already or expired: the same answer for each."""
+
+    def __init__(self) -> None:
+        super().__init__("Invalid or expired token")

@@ -1,6 +1,7 @@
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Model
@@ -16,3 +17,26 @@ class RefreshToken(Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+
+
+class TokenPurpose(StrEnum):
+    PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose, not a password)
+
+
+class AccountToken(Model):
+    """A single-use token mailed to a user, stored only as its hash, working until `expires_at`."""
+
+    __tablename__ = "account_tokens"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(
+        Enum(
+            TokenPurpose,
+            native_enum=False,
+            length=32,
+            values_callable=lambda purposes: [p.value for p in purposes],
+        )
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

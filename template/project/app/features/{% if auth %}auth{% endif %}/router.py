@@ -1,15 +1,21 @@
 from http import HTTPStatus
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request, Response
 
 from app.core.config import API_PREFIX
 from app.core.dependencies import KnownQuery, SessionDep, SettingsDep
-from app.core.errors import Conflict, Forbidden, Unauthorized, error_responses
+from app.core.errors import BadRequest, Conflict, Forbidden, Unauthorized, error_responses
 from app.core.rate_limit import client_address
 from app.features.auth import service
 from app.features.auth.dependencies import rate_limited
-from app.features.auth.schemas import LoginForm, RefreshRequest, TokenPair
+from app.features.auth.schemas import (
+    LoginForm,
+    PasswordResetConfirm,
+    PasswordResetRequest,
+    RefreshRequest,
+    TokenPair,
+)
 from app.features.users.schemas import UserCreate, UserRead
 
 router = APIRouter(prefix=f"{API_PREFIX}/auth", tags=["auth"], dependencies=[Depends(KnownQuery())])
@@ -71,3 +77,41 @@ async def refresh(
 @router.post("/logout", status_code=HTTPStatus.NO_CONTENT)
 async def logout(data: RefreshRequest, session: SessionDep) -> None:
     await service.logout(session, refresh_token=data.refresh_token)
+
+
+@router.post(
+    "/password-reset",
+    name="request-password-reset",
+    status_code=HTTPStatus.ACCEPTED,
+    dependencies=[rate_limited("rate_limit_password_reset")],
+)
+async def request_password_reset(
+    data: PasswordResetRequest, request: Request, background: BackgroundTasks, settings: SettingsDep
+) -> None:
+    """Mail a link to reset the password, if the address is an account's.
+
+    Always 202, after the same work either way: the answer never tells whether the account exists.
+    """
+    await service.request_password_reset(
+        background,
+        database=request.app.state.database,
+        settings=settings,
+        limiter=request.app.state.rate_limiter,
+        email=data.email,
+    )
+
+
+@router.post(
+    "/password-reset/confirm",
+    name="confirm-password-reset",
+    status_code=HTTPStatus.NO_CONTENT,
+    responses=error_responses(BadRequest),
+    dependencies=[rate_limited("rate_limit_password_reset")],
+)
+async def confirm_password_reset(
+    data: PasswordResetConfirm, request: Request, session: SessionDep, settings: SettingsDep
+) -> None:
+    """Set a new password with the mailed token; every session of the account is signed out."""
+    await service.confirm_password_reset(
+        session, settings=settings, limiter=request.app.state.rate_limiter, data=data
+    )

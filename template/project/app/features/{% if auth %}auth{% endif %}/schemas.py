@@ -3,6 +3,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.bounds import NulFreeStr
+from app.features.users.schemas import Email, Password
 
 
 class TokenPair(BaseModel):
@@ -23,3 +24,16 @@ class LoginForm(BaseModel):
 
     username: Annotated[NulFreeStr, Field(max_length=320)]
     password: Annotated[str, Field(max_length=128)]
+
+
+class PasswordResetRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email
+
+
+class PasswordResetConfirm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: Annotated[str, Field(max_length=128)]
+    new_password: Password

@@ -1,38 +1,47 @@
-"""Auth: logins, refresh token rotation with reuse detection, logout, password changes.
+"""Auth: logins, refresh token rotation with reuse detection, logout, password changes and resets.
 
 A login starts a token family. Every refresh revokes the presented token and issues its
 successor in the same family; presenting an already revoked token means it was copied,
 so the whole family is revoked and the legitimate holder must sign in again.
 """
 
+import logging
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import anyio
+from fastapi import BackgroundTasks
 from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
+from app.core.db import Database
+from app.core.errors import TooManyRequests
 from app.core.rate_limit import RateLimiter
 from app.core.security import (
     create_access_token,
     hash_password,
-    hash_refresh_token,
-    new_refresh_token,
+    hash_token,
+    new_token,
     verify_password,
 )
+from app.features.auth import mail
 from app.features.auth.exceptions import (
     InactiveUser,
+    InvalidAccountToken,
     InvalidCredentials,
     InvalidRefreshToken,
     RefreshTokenReused,
     WrongPassword,
 )
-from app.features.auth.models import RefreshToken
-from app.features.auth.schemas import TokenPair
+from app.features.auth.models import AccountToken, RefreshToken, TokenPurpose
+from app.features.auth.schemas import PasswordResetConfirm, TokenPair
 from app.features.users import service as users_service
 from app.features.users.models import User
 from app.features.users.schemas import PasswordChange, UserCreate
+
+logger = logging.getLogger(__name__)
 
 
 async def register(session: AsyncSession, *, settings: Settings, data: UserCreate) -> User:
@@ -120,15 +129,142 @@ async def change_password(
         raise WrongPassword
     new_hash = await hash_password(data.new_password, settings)
     await users_service.set_password_hash(session, user=user, password_hash=new_hash)
+    await _revoke_sessions(session, user_id=user.id, now=datetime.now(UTC))
+
+
+async def request_password_reset(
+    background: BackgroundTasks,
+    *,
+    database: Database,
+    settings: Settings,
+    limiter: RateLimiter,
+    email: str,
+) -> None:
+    """Answer a reset request with the same work whether or not the account exists.
+
+    The critical path is only this: a count per account, and one password hash check, so that
+    the request costs what a login costs and is no cheaper oracle. Whether the address is an
+    account's is looked up after the response (`mail_password_reset`).
+    """
+    await verify_password(email, None, settings)  # the hash check a login of this address costs
+    try:
+        await limiter.hit(settings.rate_limit_password_reset_per_account, "password_reset", email)
+    except TooManyRequests:
+        return  # enough mail to this address for now: answered as usual, nothing sent
+    background.add_task(mail_password_reset, database, settings, email)
+
+
+async def mail_password_reset(database: Database, settings: Settings, email: str) -> None:
+    """After the response: mail a reset link, if the address is an active account's.
+
+    Nobody waits for this any more, so a failure is logged (with the request id) and not raised.
+    """
+    try:
+        async with database.transaction() as session:
+            user = await users_service.find_by_email(session, email=email)
+            if user is None or not user.is_active:
+                return
+            token = await _issue_account_token(
+                session,
+                user=user,
+                purpose=TokenPurpose.PASSWORD_RESET,
+                lifetime=timedelta(minutes=settings.password_reset_expire_minutes),
+            )
+    except SQLAlchemyError:
+        logger.exception("password reset for a requested address not issued")
+        return
+    link = f"{settings.frontend_url}/reset-password?token={token}"
+    await mail.send(
+        mail.compose(
+            "password_reset",
+            to=user.email,
+            subject=f"Reset your {settings.app_name} password",
+            app_name=settings.app_name,
+            link=link,
+            minutes=str(settings.password_reset_expire_minutes),
+        ),
+        settings,
+    )
+
+
+async def confirm_password_reset(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    limiter: RateLimiter,
+    data: PasswordResetConfirm,
+) -> None:
+    """Set the new password; the token, every other reset token and every session stop working."""
+    user = await _use_account_token(session, token=data.token, purpose=TokenPurpose.PASSWORD_RESET)
+    await limiter.hit(
+        settings.rate_limit_password_reset_per_account, "password_reset_confirm", user.email
+    )
+    new_hash = await hash_password(data.new_password, settings)
+    await users_service.set_password_hash(session, user=user, password_hash=new_hash)
+    now = datetime.now(UTC)
+    await session.execute(
+        update(AccountToken)
+        .where(
+            AccountToken.user_id == user.id,
+            AccountToken.purpose == TokenPurpose.PASSWORD_RESET,
+            AccountToken.used_at.is_(None),
+        )
+        .values(used_at=now)
+    )
+    await _revoke_sessions(session, user_id=user.id, now=now)
+
+
+async def _issue_account_token(
+    session: AsyncSession, *, user: User, purpose: TokenPurpose, lifetime: timedelta
+) -> str:
+    token = new_token()
+    session.add(
+        AccountToken(
+            user_id=user.id,
+            purpose=purpose,
+            token_hash=hash_token(token),
+            expires_at=datetime.now(UTC) + lifetime,
+        )
+    )
+    await session.flush()
+    return token
+
+
+async def _use_account_token(session: AsyncSession, *, token: str, purpose: TokenPurpose) -> User:
+    """The user a mailed token was issued to, once: it is marked used in the same statement.
+
+    Of two requests presenting one token at the same moment, the conditional UPDATE lets exactly
+    one through; unknown, used and expired tokens all get the same answer.
+    """
+    now = datetime.now(UTC)
+    user_id = await session.scalar(
+        update(AccountToken)
+        .where(
+            AccountToken.token_hash == hash_token(token),
+            AccountToken.purpose == purpose,
+            AccountToken.used_at.is_(None),
+            AccountToken.expires_at > now,
+        )
+        .values(used_at=now)
+        .returning(AccountToken.user_id)
+        .execution_options(synchronize_session=False)
+    )
+    user = None if user_id is None else await session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise InvalidAccountToken
+    return user
+
+
+async def _revoke_sessions(session: AsyncSession, *, user_id: int, now: datetime) -> None:
     await session.execute(
         update(RefreshToken)
-        .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=datetime.now(UTC))
+        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
     )
 
 
 async def _find(session: AsyncSession, refresh_token: str) -> RefreshToken | None:
-    token_hash = hash_refresh_token(refresh_token)
+    token_hash = hash_token(refresh_token)
     return await session.scalar(select(RefreshToken).where(RefreshToken.token_hash == token_hash))
 
 
@@ -143,12 +279,12 @@ async def _revoke_family(session: AsyncSession, *, family_id: str, now: datetime
 async def _issue_tokens(
     session: AsyncSession, *, settings: Settings, user: User, family_id: str
 ) -> TokenPair:
-    refresh_token = new_refresh_token()
+    refresh_token = new_token()
     session.add(
         RefreshToken(
             user_id=user.id,
             family_id=family_id,
-            token_hash=hash_refresh_token(refresh_token),
+            token_hash=hash_token(refresh_token),
             expires_at=datetime.now(UTC) + timedelta(days=settings.refresh_token_expire_days),
         )
     )

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.config import API_PREFIX, Settings
-from app.core.security import hash_refresh_token
+from app.core.security import hash_token
 from app.features.auth.models import RefreshToken
 from app.features.users.models import User
 from tests.factories import DEFAULT_PASSWORD, create_user
@@ -158,7 +158,7 @@ class TestRefresh:
     ) -> None:
         refresh_token = (await _tokens(client, user))["refresh_token"]
         stored = await session.scalar(
-            select(RefreshToken).where(RefreshToken.token_hash == hash_refresh_token(refresh_token))
+            select(RefreshToken).where(RefreshToken.token_hash == hash_token(refresh_token))
         )
         assert stored is not None
         stored.expires_at = datetime.now(UTC) - timedelta(seconds=1)

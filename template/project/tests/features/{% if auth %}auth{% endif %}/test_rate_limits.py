@@ -5,6 +5,7 @@ Responses that carry tokens are never stored; password hashes run a bounded numb
 import asyncio
 import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from typing import Any
 
@@ -16,11 +17,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from app.core import security
 from app.core.config import API_PREFIX, Settings
 from app.core.db import Database
+from app.core.security import hash_token
+from app.features.auth.models import AccountToken, TokenPurpose
 from app.features.users.models import User
 from app.main import create_app
 from tests.factories import DEFAULT_PASSWORD
+from tests.support.mailbox import Mailbox
 
 LOGIN = f"{API_PREFIX}/auth/login"
+RESET = f"{API_PREFIX}/auth/password-reset"
+CONFIRM = f"{RESET}/confirm"
+FROM_ONE = {"X-Forwarded-For": "198.51.100.1"}
 SLOWDOWN = 0.2  # seconds: the longest wait of `limited_app`, short enough for a test
 
 
@@ -35,6 +42,8 @@ def limited_app(settings: Settings, engine: AsyncEngine) -> FastAPI:
         "login_slowdown_max_seconds": SLOWDOWN,
         "rate_limit_register": "1/minute",
         "rate_limit_refresh": "1/minute",
+        "rate_limit_password_reset": "3/minute",
+        "rate_limit_password_reset_per_account": "1/minute",
         "trusted_proxies": ["127.0.0.1"],
     }
     return create_app(settings.model_copy(update=changes), Database(engine))
@@ -132,6 +141,71 @@ async def test_registrations_and_refreshes_are_limited_per_address(limited: Asyn
     _assert_refused(second)
     assert refreshes[0].status_code == HTTPStatus.UNAUTHORIZED
     _assert_refused(refreshes[1])
+
+
+async def test_reset_requests_are_limited_per_address(limited: AsyncClient) -> None:
+    responses = [
+        await limited.post(RESET, json={"email": f"n{n}@example.com"}, headers=FROM_ONE)
+        for n in range(4)
+    ]
+    elsewhere = await limited.post(RESET, json={"email": "n9@example.com"})
+
+    assert [r.status_code for r in responses[:3]] == [HTTPStatus.ACCEPTED] * 3
+    _assert_refused(responses[3])
+    assert elsewhere.status_code == HTTPStatus.ACCEPTED
+
+
+async def test_reset_mail_per_account_stops_without_a_different_answer(
+    limited: AsyncClient, user: User, mailbox: Mailbox
+) -> None:
+    responses = [
+        await limited.post(RESET, json={"email": user.email}, headers={"X-Forwarded-For": source})
+        for source in ("203.0.113.1", "203.0.113.2")
+    ]
+
+    assert [r.status_code for r in responses] == [HTTPStatus.ACCEPTED] * 2
+    assert len(mailbox.to(user.email)) == 1
+
+
+async def test_reset_confirmations_are_limited_per_address(limited: AsyncClient) -> None:
+    guesses = [
+        await limited.post(
+            CONFIRM, json={"token": f"guess-{n}", "new_password": "long enough"}, headers=FROM_ONE
+        )
+        for n in range(4)
+    ]
+
+    assert [r.status_code for r in guesses[:3]] == [HTTPStatus.BAD_REQUEST] * 3
+    _assert_refused(guesses[3])
+
+
+async def test_reset_confirmations_are_limited_per_account(
+    limited: AsyncClient, session: AsyncSession, user: User
+) -> None:
+    confirmations = []
+    for n in range(2):  # each confirmation voids the other tokens: mail the next one after it
+        mailed = f"mailed-token-{n}"
+        expires_at = datetime.now(UTC) + timedelta(minutes=5)
+        purpose = TokenPurpose.PASSWORD_RESET
+        session.add(
+            AccountToken(
+                user_id=user.id,
+                purpose=purpose,
+                token_hash=hash_token(mailed),
+                expires_at=expires_at,
+            )
+        )
+        await session.flush()
+        confirmations.append(
+            await limited.post(
+                CONFIRM,
+                json={"token": mailed, "new_password": "long enough"},
+                headers={"X-Forwarded-For": f"203.0.113.{n}"},
+            )
+        )
+
+    assert confirmations[0].status_code == HTTPStatus.NO_CONTENT
+    _assert_refused(confirmations[1])
 
 
 async def test_token_responses_are_never_stored(client: AsyncClient, user: User) -> None:
