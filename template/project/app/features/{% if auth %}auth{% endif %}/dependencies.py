@@ -35,7 +35,7 @@ async def current_user(
     if token is None:
         raise NotAuthenticated
     try:
-        user_id = decode_access_token(token, settings)
+        user_id = decode_access_token(token, settings).user_id
     except InvalidTokenError as error:
         raise InvalidAccessToken from error
     user = await users_service.find(session, user_id=user_id)
@@ -50,6 +50,19 @@ async def current_user(
 
 
 CurrentUser = Annotated[UserRead, Depends(current_user)]
+
+
+async def current_session_id(
+    _: CurrentUser,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> str | None:
+    """The session the caller's access token was issued in (None for a token without one)."""
+    assert token is not None  # noqa: S101 (CurrentUser has refused a request without one)
+    return decode_access_token(token, settings).session_id
+
+
+CurrentSessionId = Annotated[str | None, Depends(current_session_id)]
 
 
 async def admin_user(user: CurrentUser) -> UserRead:

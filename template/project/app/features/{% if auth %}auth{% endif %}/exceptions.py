@@ -1,4 +1,4 @@
-from app.core.errors import BadRequest, Forbidden, Unauthorized
+from app.core.errors import BadRequest, Forbidden, NotFound, Unauthorized
 
 
 class InvalidCredentials(Unauthorized):
@@ -47,3 +47,8 @@ class InvalidAccountToken(BadRequest):
 
     def __init__(self) -> None:
         super().__init__("Invalid or expired token")
+
+
+class SessionNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("No such session of yours")

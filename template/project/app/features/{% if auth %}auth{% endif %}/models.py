@@ -7,6 +7,20 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.core.db import Model
 
 
+class UserSession(Model):
+    """A signed-in device: one refresh token family, from its login to its latest refresh."""
+
+    __tablename__ = "user_sessions"
+
+    family_id: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # As last seen: the client address and User-Agent of the latest login or refresh.
+    client_address: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(255))
+    last_used_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
 class RefreshToken(Model):
     """One refresh token, stored hashed. Tokens rotated from one login share a family."""
 

@@ -1,19 +1,33 @@
 from http import HTTPStatus
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Path, Request, Response
 
 from app.core.config import API_PREFIX
 from app.core.dependencies import KnownQuery, SessionDep, SettingsDep
-from app.core.errors import BadRequest, Conflict, Forbidden, Unauthorized, error_responses
+from app.core.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+    error_responses,
+)
 from app.core.rate_limit import client_address
 from app.features.auth import service
-from app.features.auth.dependencies import rate_limited
+from app.features.auth.dependencies import (
+    AUTH_ERRORS,
+    CurrentSessionId,
+    CurrentUser,
+    rate_limited,
+)
 from app.features.auth.schemas import (
+    Client,
     LoginForm,
     PasswordResetConfirm,
     PasswordResetRequest,
     RefreshRequest,
+    SessionRead,
     TokenPair,
 )
 from app.features.users.schemas import UserCreate, UserRead
@@ -57,7 +71,7 @@ async def login(
         limiter=request.app.state.rate_limiter,
         email=form.username,
         password=form.password,
-        address=client_address(request.scope, request.app.state.trusted_proxies),
+        client=_client(request),
     )
 
 
@@ -67,16 +81,64 @@ async def login(
     dependencies=[rate_limited("rate_limit_refresh")],
 )
 async def refresh(
-    data: RefreshRequest, response: Response, session: SessionDep, settings: SettingsDep
+    data: RefreshRequest,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> TokenPair:
     """Trade a refresh token for a new pair; the old refresh token stops working."""
     response.headers.update(NO_STORE)
-    return await service.refresh(session, settings=settings, refresh_token=data.refresh_token)
+    return await service.refresh(
+        session, settings=settings, refresh_token=data.refresh_token, client=_client(request)
+    )
+
+
+def _client(request: Request) -> Client:
+    return Client(
+        address=client_address(request.scope, request.app.state.trusted_proxies),
+        user_agent=request.headers.get("user-agent"),
+    )
 
 
 @router.post("/logout", status_code=HTTPStatus.NO_CONTENT)
 async def logout(data: RefreshRequest, session: SessionDep) -> None:
+    """Sign out here: the session the refresh token belongs to ends."""
     await service.logout(session, refresh_token=data.refresh_token)
+
+
+@router.get("/sessions", name="list-sessions", responses=AUTH_ERRORS)
+async def list_sessions(
+    session: SessionDep, settings: SettingsDep, user: CurrentUser, current: CurrentSessionId
+) -> list[SessionRead]:
+    """The caller's signed-in devices, the most recently used first."""
+    return await service.list_sessions(session, settings=settings, user_id=user.id, current=current)
+
+
+@router.post(
+    "/sessions/end-others",
+    name="end-other-sessions",
+    status_code=HTTPStatus.NO_CONTENT,
+    responses=AUTH_ERRORS,
+)
+async def end_other_sessions(
+    session: SessionDep, user: CurrentUser, current: CurrentSessionId
+) -> None:
+    """Sign out every session of the account but the caller's."""
+    await service.end_other_sessions(session, user_id=user.id, current=current)
+
+
+@router.delete(
+    "/sessions/{session_id}",
+    name="end-session",
+    status_code=HTTPStatus.NO_CONTENT,
+    responses={**AUTH_ERRORS, **error_responses(NotFound)},
+)
+async def end_session(
+    session_id: Annotated[str, Path(max_length=32)], session: SessionDep, user: CurrentUser
+) -> None:
+    """Sign one session out: its refresh token stops working, its access token runs out."""
+    await service.end_session(session, user_id=user.id, session_id=session_id)
 
 
 @router.post(

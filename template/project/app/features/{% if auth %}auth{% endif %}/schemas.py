@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -37,3 +38,21 @@ class PasswordResetConfirm(BaseModel):
 
     token: Annotated[str, Field(max_length=128)]
     new_password: Password
+
+
+class SessionRead(BaseModel):
+    """A signed-in device. `current`: the session the caller's access token belongs to."""
+
+    id: str
+    created_at: datetime
+    last_used_at: datetime
+    client_address: str | None
+    user_agent: str | None
+    current: bool
+
+
+class Client(BaseModel):
+    """Who is signing in or refreshing, as the session list shows them."""
+
+    address: str
+    user_agent: str | None

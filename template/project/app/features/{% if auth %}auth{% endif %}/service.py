@@ -1,8 +1,10 @@
-"""Auth: logins, refresh token rotation with reuse detection, logout, password changes and resets.
+"""Auth: logins, sessions, refresh token rotation with reuse detection, logout, password changes
+and resets.
 
-A login starts a token family. Every refresh revokes the presented token and issues its
-successor in the same family; presenting an already revoked token means it was copied,
-so the whole family is revoked and the legitimate holder must sign in again.
+A login starts a session: a token family. Every refresh revokes the presented token and issues
+its successor in the same family; presenting an already revoked token means it was copied, so
+the whole family is revoked and the legitimate holder must sign in again. Ending a session
+revokes its family; its access tokens, short-lived, run out on their own.
 """
 
 import logging
@@ -11,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import anyio
 from fastapi import BackgroundTasks
-from sqlalchemy import select, update
+from sqlalchemy import select, true, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,10 +35,11 @@ from app.features.auth.exceptions import (
     InvalidCredentials,
     InvalidRefreshToken,
     RefreshTokenReused,
+    SessionNotFound,
     WrongPassword,
 )
-from app.features.auth.models import AccountToken, RefreshToken, TokenPurpose
-from app.features.auth.schemas import PasswordResetConfirm, TokenPair
+from app.features.auth.models import AccountToken, RefreshToken, TokenPurpose, UserSession
+from app.features.auth.schemas import Client, PasswordResetConfirm, SessionRead, TokenPair
 from app.features.users import service as users_service
 from app.features.users.models import User
 from app.features.users.schemas import PasswordChange, UserCreate
@@ -60,7 +63,7 @@ async def login(
     limiter: RateLimiter,
     email: str,
     password: str,
-    address: str,
+    client: Client,
 ) -> TokenPair:
     """Check the password, within the limits that cannot be turned against the owner.
 
@@ -70,7 +73,7 @@ async def login(
     Unknown emails are counted as accounts too, so that the limits do not tell which exist.
     """
     account = email.strip().lower()
-    pair = f"{address} {account}"
+    pair = f"{client.address} {account}"
     await limiter.check(settings.rate_limit_login_failures, "login_failures", pair)
     delay = await limiter.slowdown(
         settings.login_slowdown_per_account,
@@ -89,10 +92,17 @@ async def login(
     assert user is not None  # noqa: S101 (verify_password is False without a user)
     if not user.is_active:
         raise InactiveUser
-    return await _issue_tokens(session, settings=settings, user=user, family_id=uuid.uuid4().hex)
+    family_id = uuid.uuid4().hex
+    now = datetime.now(UTC)
+    session.add(
+        UserSession(family_id=family_id, user_id=user.id, last_used_at=now, **_seen(client))
+    )
+    return await _issue_tokens(session, settings=settings, user=user, family_id=family_id)
 
 
-async def refresh(session: AsyncSession, *, settings: Settings, refresh_token: str) -> TokenPair:
+async def refresh(
+    session: AsyncSession, *, settings: Settings, refresh_token: str, client: Client
+) -> TokenPair:
     stored = await _find(session, refresh_token)
     now = datetime.now(UTC)
     if stored is None or stored.expires_at <= now:
@@ -112,7 +122,65 @@ async def refresh(session: AsyncSession, *, settings: Settings, refresh_token: s
     user = await session.get(User, stored.user_id)
     if user is None or not user.is_active:
         raise InvalidRefreshToken
+    await session.execute(
+        update(UserSession)
+        .where(UserSession.family_id == stored.family_id)
+        .values(last_used_at=now, **_seen(client))
+    )
     return await _issue_tokens(session, settings=settings, user=user, family_id=stored.family_id)
+
+
+def _seen(client: Client) -> dict[str, str | None]:
+    """The session's columns that say where it was used last, cut to their lengths."""
+    return {
+        "client_address": client.address[:64],
+        "user_agent": (client.user_agent or "")[:255] or None,
+    }
+
+
+async def list_sessions(
+    session: AsyncSession, *, settings: Settings, user_id: int, current: str | None
+) -> list[SessionRead]:
+    """The account's sessions that can still refresh, the most recently used first."""
+    unused_since = datetime.now(UTC) - timedelta(days=settings.refresh_token_expire_days)
+    found = await session.scalars(
+        select(UserSession)
+        .where(
+            UserSession.user_id == user_id,
+            UserSession.revoked_at.is_(None),
+            UserSession.last_used_at > unused_since,
+        )
+        .order_by(UserSession.last_used_at.desc(), UserSession.id.desc())
+    )
+    return [
+        SessionRead(
+            id=row.family_id,
+            created_at=row.created_at,
+            last_used_at=row.last_used_at,
+            client_address=row.client_address,
+            user_agent=row.user_agent,
+            current=row.family_id == current,
+        )
+        for row in found
+    ]
+
+
+async def end_session(session: AsyncSession, *, user_id: int, session_id: str) -> None:
+    """Sign one of the account's sessions out; another account's is as unknown as a made-up id."""
+    ended = await session.scalar(
+        select(UserSession.family_id).where(
+            UserSession.family_id == session_id,
+            UserSession.user_id == user_id,
+            UserSession.revoked_at.is_(None),
+        )
+    )
+    if ended is None:
+        raise SessionNotFound
+    await _revoke_family(session, family_id=ended, now=datetime.now(UTC))
+
+
+async def end_other_sessions(session: AsyncSession, *, user_id: int, current: str | None) -> None:
+    await _revoke_sessions(session, user_id=user_id, now=datetime.now(UTC), keep=current)
 
 
 async def logout(session: AsyncSession, *, refresh_token: str) -> None:
@@ -123,13 +191,19 @@ async def logout(session: AsyncSession, *, refresh_token: str) -> None:
 
 
 async def change_password(
-    session: AsyncSession, *, settings: Settings, user: User, data: PasswordChange
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    user: User,
+    data: PasswordChange,
+    current: str | None,
 ) -> None:
+    """Set a new password; every session but the caller's (`current`) is signed out."""
     if not await verify_password(data.current_password, user.password_hash, settings):
         raise WrongPassword
     new_hash = await hash_password(data.new_password, settings)
     await users_service.set_password_hash(session, user=user, password_hash=new_hash)
-    await _revoke_sessions(session, user_id=user.id, now=datetime.now(UTC))
+    await _revoke_sessions(session, user_id=user.id, now=datetime.now(UTC), keep=current)
 
 
 async def request_password_reset(
@@ -255,12 +329,20 @@ async def _use_account_token(session: AsyncSession, *, token: str, purpose: Toke
     return user
 
 
-async def _revoke_sessions(session: AsyncSession, *, user_id: int, now: datetime) -> None:
-    await session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
+async def _revoke_sessions(
+    session: AsyncSession, *, user_id: int, now: datetime, keep: str | None = None
+) -> None:
+    """Sign out every session of the account, but `keep` when given."""
+    for model in (UserSession, RefreshToken):
+        await session.execute(
+            update(model)
+            .where(
+                model.user_id == user_id,
+                model.revoked_at.is_(None),
+                model.family_id != keep if keep is not None else true(),
+            )
+            .values(revoked_at=now)
+        )
 
 
 async def _find(session: AsyncSession, refresh_token: str) -> RefreshToken | None:
@@ -269,11 +351,12 @@ async def _find(session: AsyncSession, refresh_token: str) -> RefreshToken | Non
 
 
 async def _revoke_family(session: AsyncSession, *, family_id: str, now: datetime) -> None:
-    await session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
+    for model in (UserSession, RefreshToken):
+        await session.execute(
+            update(model)
+            .where(model.family_id == family_id, model.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
 
 
 async def _issue_tokens(
@@ -290,7 +373,7 @@ async def _issue_tokens(
     )
     await session.flush()
     return TokenPair(
-        access_token=create_access_token(user.id, settings),
+        access_token=create_access_token(user.id, settings, session_id=family_id),
         refresh_token=refresh_token,
         expires_in=settings.access_token_expire_minutes * 60,
     )

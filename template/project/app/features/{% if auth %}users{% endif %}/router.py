@@ -8,7 +8,7 @@ from app.core.dependencies import KnownQuery, SessionDep, SettingsDep
 from app.core.errors import Conflict, NotFound, error_responses
 from app.core.pagination import Page, PageParams, PageParamsDep
 from app.features.auth import service as auth_service
-from app.features.auth.dependencies import AUTH_ERRORS, AdminUser, CurrentUser
+from app.features.auth.dependencies import AUTH_ERRORS, AdminUser, CurrentSessionId, CurrentUser
 from app.features.users import service
 from app.features.users.schemas import PasswordChange, UserAdminUpdate, UserRead, UserUpdate
 
@@ -33,11 +33,17 @@ async def update_me(data: UserUpdate, session: SessionDep, caller: CurrentUser) 
 
 @router.put("/me/password", name="change-my-password", status_code=HTTPStatus.NO_CONTENT)
 async def change_my_password(
-    data: PasswordChange, session: SessionDep, settings: SettingsDep, caller: CurrentUser
+    data: PasswordChange,
+    session: SessionDep,
+    settings: SettingsDep,
+    caller: CurrentUser,
+    current: CurrentSessionId,
 ) -> None:
-    """Change the password; every refresh token of the account stops working."""
+    """Change the password; every other session of the account is signed out."""
     user = await service.get(session, user_id=caller.id)
-    await auth_service.change_password(session, settings=settings, user=user, data=data)
+    await auth_service.change_password(
+        session, settings=settings, user=user, data=data, current=current
+    )
 
 
 @router.get("", name="list")
