@@ -6,6 +6,7 @@ from fastapi import Depends, Request, params
 from fastapi.security import OAuth2PasswordBearer
 
 from app.core.config import API_PREFIX
+from app.core.db import READ_ONLY_METHODS
 from app.core.dependencies import SessionDep, SettingsDep
 from app.core.errors import Forbidden, Unauthorized, error_responses
 from app.core.logging import REQUEST
@@ -13,6 +14,7 @@ from app.core.rate_limit import RateLimiter, client_address
 from app.core.security import InvalidTokenError, decode_access_token
 from app.features.auth.exceptions import (
     AdminRequired,
+    EmailNotVerified,
     InactiveUser,
     InvalidAccessToken,
     NotAuthenticated,
@@ -25,9 +27,12 @@ from app.features.users.schemas import UserRead
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl=f"{API_PREFIX}/auth/login", auto_error=False)
 
 AUTH_ERRORS = error_responses(Unauthorized, Forbidden)
+# What an unverified account may always change: its own account (its address, password, sessions).
+OWN_ACCOUNT_PATHS = (f"{API_PREFIX}/auth/", f"{API_PREFIX}/users/me")
 
 
 async def current_user(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
@@ -43,6 +48,13 @@ async def current_user(
         raise InvalidAccessToken
     if not user.is_active:
         raise InactiveUser
+    if (
+        user.email_verified_at is None
+        and settings.unverified_accounts == "read_only"
+        and request.method not in READ_ONLY_METHODS
+        and not request.url.path.startswith(OWN_ACCOUNT_PATHS)
+    ):
+        raise EmailNotVerified
     context = REQUEST.get()
     if context is not None:  # the access record names who asked
         context.user_id = user.id

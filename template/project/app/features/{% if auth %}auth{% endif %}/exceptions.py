@@ -1,4 +1,4 @@
-from app.core.errors import BadRequest, Forbidden, NotFound, Unauthorized
+from app.core.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
 
 
 class InvalidCredentials(Unauthorized):
@@ -52,3 +52,16 @@ class InvalidAccountToken(BadRequest):
 class SessionNotFound(NotFound):
     def __init__(self) -> None:
         super().__init__("No such session of yours")
+
+
+class AlreadyVerified(Conflict):
+    def __init__(self) -> None:
+        super().__init__("This address is verified already")
+
+
+class EmailNotVerified(Forbidden):
+    def __init__(self) -> None:
+        super().__init__(
+            "Verify your email address first (the link mailed to it, or POST "
+            "/auth/verify-email to mail another): until then this account may only read"
+        )

@@ -35,6 +35,7 @@ class RefreshToken(Model):
 
 class TokenPurpose(StrEnum):
     PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose, not a password)
+    VERIFY_EMAIL = "verify_email"
 
 
 class AccountToken(Model):
@@ -51,6 +52,8 @@ class AccountToken(Model):
             values_callable=lambda purposes: [p.value for p in purposes],
         )
     )
+    # The address it was mailed to: the one a verification proves (a change of address).
+    email: Mapped[str] = mapped_column(String(320))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]

@@ -28,8 +28,10 @@ from app.features.auth.schemas import (
     PasswordResetRequest,
     RefreshRequest,
     SessionRead,
+    TokenConfirm,
     TokenPair,
 )
+from app.features.users import service as users_service
 from app.features.users.schemas import UserCreate, UserRead
 
 router = APIRouter(prefix=f"{API_PREFIX}/auth", tags=["auth"], dependencies=[Depends(KnownQuery())])
@@ -43,8 +45,12 @@ NO_STORE = {"Cache-Control": "no-store"}
     responses=error_responses(Conflict),
     dependencies=[rate_limited("rate_limit_register")],
 )
-async def register(data: UserCreate, session: SessionDep, settings: SettingsDep) -> UserRead:
-    return UserRead.model_validate(await service.register(session, settings=settings, data=data))
+async def register(
+    data: UserCreate, session: SessionDep, settings: SettingsDep, background: BackgroundTasks
+) -> UserRead:
+    """Create an account; a link to verify its address is mailed to it."""
+    user = await service.register(session, background, settings=settings, data=data)
+    return UserRead.model_validate(user)
 
 
 @router.post(
@@ -177,3 +183,39 @@ async def confirm_password_reset(
     await service.confirm_password_reset(
         session, settings=settings, limiter=request.app.state.rate_limiter, data=data
     )
+
+
+@router.post(
+    "/verify-email",
+    name="resend-verification",
+    status_code=HTTPStatus.ACCEPTED,
+    responses={**AUTH_ERRORS, **error_responses(Conflict)},
+    dependencies=[rate_limited("rate_limit_email_verification")],
+)
+async def resend_verification(
+    request: Request,
+    background: BackgroundTasks,
+    session: SessionDep,
+    settings: SettingsDep,
+    caller: CurrentUser,
+) -> None:
+    """Mail another link to verify the caller's address; 409 once it is verified."""
+    user = await users_service.get(session, user_id=caller.id)
+    await service.resend_verification(
+        session,
+        background,
+        settings=settings,
+        limiter=request.app.state.rate_limiter,
+        user=user,
+    )
+
+
+@router.post(
+    "/verify-email/confirm",
+    name="confirm-email",
+    responses=error_responses(BadRequest, Conflict),
+    dependencies=[rate_limited("rate_limit_email_verification")],
+)
+async def confirm_email(data: TokenConfirm, session: SessionDep) -> UserRead:
+    """Verify the address the token was mailed to; a new address becomes the account's now."""
+    return UserRead.model_validate(await service.confirm_email(session, token=data.token))

@@ -56,3 +56,11 @@ class Client(BaseModel):
 
     address: str
     user_agent: str | None
+
+
+class TokenConfirm(BaseModel):
+    """A token mailed to the user, as the link to the front end carried it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    token: Annotated[str, Field(max_length=128)]

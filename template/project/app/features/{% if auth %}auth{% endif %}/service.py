@@ -30,6 +30,7 @@ from app.core.security import (
 )
 from app.features.auth import mail
 from app.features.auth.exceptions import (
+    AlreadyVerified,
     InactiveUser,
     InvalidAccountToken,
     InvalidCredentials,
@@ -47,13 +48,93 @@ from app.features.users.schemas import PasswordChange, UserCreate
 logger = logging.getLogger(__name__)
 
 
-async def register(session: AsyncSession, *, settings: Settings, data: UserCreate) -> User:
-    return await users_service.create(
+async def register(
+    session: AsyncSession, background: BackgroundTasks, *, settings: Settings, data: UserCreate
+) -> User:
+    """Create the account, unverified, and mail a link to verify its address."""
+    user = await users_service.create(
         session,
         email=data.email,
         password_hash=await hash_password(data.password, settings),
         full_name=data.full_name,
     )
+    await _mail_verification(session, background, settings=settings, user=user, email=user.email)
+    return user
+
+
+async def resend_verification(
+    session: AsyncSession,
+    background: BackgroundTasks,
+    *,
+    settings: Settings,
+    limiter: RateLimiter,
+    user: User,
+) -> None:
+    if user.email_verified_at is not None:
+        raise AlreadyVerified
+    await _count_verification_mail(settings, limiter, user)
+    await _mail_verification(session, background, settings=settings, user=user, email=user.email)
+
+
+async def request_email_change(
+    session: AsyncSession,
+    background: BackgroundTasks,
+    *,
+    settings: Settings,
+    limiter: RateLimiter,
+    user: User,
+    email: str,
+) -> None:
+    """Mail a link to the new address; the account keeps its address until the link is followed."""
+    await users_service.ensure_email_free(session, email=email)
+    await _count_verification_mail(settings, limiter, user)
+    await _mail_verification(session, background, settings=settings, user=user, email=email)
+
+
+async def confirm_email(session: AsyncSession, *, token: str) -> User:
+    """Mark the address the token was mailed to as verified, making it the account's address."""
+    user, email = await _use_account_token(session, token=token, purpose=TokenPurpose.VERIFY_EMAIL)
+    if email != user.email:
+        await users_service.ensure_email_free(session, email=email)  # taken since it was asked
+        user.email = email
+    now = datetime.now(UTC)
+    user.email_verified_at = now
+    # Links to other addresses (an earlier change asked for) must not undo this one.
+    await _void_account_tokens(session, user_id=user.id, purpose=TokenPurpose.VERIFY_EMAIL, now=now)
+    await session.flush()
+    return user
+
+
+async def _count_verification_mail(settings: Settings, limiter: RateLimiter, user: User) -> None:
+    """Verification mail per account is limited: the account's owner asks for it, so a 429 is
+    theirs to see, and nobody can use the account to flood an inbox."""
+    await limiter.hit(settings.rate_limit_verification_mail, "verification_mail", str(user.id))
+
+
+async def _mail_verification(
+    session: AsyncSession,
+    background: BackgroundTasks,
+    *,
+    settings: Settings,
+    user: User,
+    email: str,
+) -> None:
+    token = await _issue_account_token(
+        session,
+        user=user,
+        purpose=TokenPurpose.VERIFY_EMAIL,
+        lifetime=timedelta(hours=settings.email_verification_expire_hours),
+        email=email,
+    )
+    message = mail.compose(
+        "verify_email",
+        to=email,
+        subject=f"Confirm your address for {settings.app_name}",
+        app_name=settings.app_name,
+        link=f"{settings.frontend_url}/verify-email?token={token}",
+        hours=str(settings.email_verification_expire_hours),
+    )
+    mail.send_later(background, message, settings)
 
 
 async def login(
@@ -269,33 +350,38 @@ async def confirm_password_reset(
     data: PasswordResetConfirm,
 ) -> None:
     """Set the new password; the token, every other reset token and every session stop working."""
-    user = await _use_account_token(session, token=data.token, purpose=TokenPurpose.PASSWORD_RESET)
+    user, mailed_to = await _use_account_token(
+        session, token=data.token, purpose=TokenPurpose.PASSWORD_RESET
+    )
     await limiter.hit(
         settings.rate_limit_password_reset_per_account, "password_reset_confirm", user.email
     )
     new_hash = await hash_password(data.new_password, settings)
     await users_service.set_password_hash(session, user=user, password_hash=new_hash)
     now = datetime.now(UTC)
-    await session.execute(
-        update(AccountToken)
-        .where(
-            AccountToken.user_id == user.id,
-            AccountToken.purpose == TokenPurpose.PASSWORD_RESET,
-            AccountToken.used_at.is_(None),
-        )
-        .values(used_at=now)
+    await _void_account_tokens(
+        session, user_id=user.id, purpose=TokenPurpose.PASSWORD_RESET, now=now
     )
     await _revoke_sessions(session, user_id=user.id, now=now)
+    if mailed_to == user.email:  # the link proved the address as a verification link would
+        user.email_verified_at = user.email_verified_at or now
 
 
 async def _issue_account_token(
-    session: AsyncSession, *, user: User, purpose: TokenPurpose, lifetime: timedelta
+    session: AsyncSession,
+    *,
+    user: User,
+    purpose: TokenPurpose,
+    lifetime: timedelta,
+    email: str | None = None,
 ) -> str:
+    """A new token to mail to `email` (the account's address unless given)."""
     token = new_token()
     session.add(
         AccountToken(
             user_id=user.id,
             purpose=purpose,
+            email=email or user.email,
             token_hash=hash_token(token),
             expires_at=datetime.now(UTC) + lifetime,
         )
@@ -304,29 +390,49 @@ async def _issue_account_token(
     return token
 
 
-async def _use_account_token(session: AsyncSession, *, token: str, purpose: TokenPurpose) -> User:
-    """The user a mailed token was issued to, once: it is marked used in the same statement.
+async def _use_account_token(
+    session: AsyncSession, *, token: str, purpose: TokenPurpose
+) -> tuple[User, str]:
+    """The user a mailed token was issued to and the address it was mailed to, once: the token
+    is marked used in the same statement.
 
     Of two requests presenting one token at the same moment, the conditional UPDATE lets exactly
     one through; unknown, used and expired tokens all get the same answer.
     """
     now = datetime.now(UTC)
-    user_id = await session.scalar(
+    claimed = (
+        await session.execute(
+            update(AccountToken)
+            .where(
+                AccountToken.token_hash == hash_token(token),
+                AccountToken.purpose == purpose,
+                AccountToken.used_at.is_(None),
+                AccountToken.expires_at > now,
+            )
+            .values(used_at=now)
+            .returning(AccountToken.user_id, AccountToken.email)
+            .execution_options(synchronize_session=False)
+        )
+    ).first()
+    user = None if claimed is None else await session.get(User, claimed.user_id)
+    if claimed is None or user is None or not user.is_active:
+        raise InvalidAccountToken
+    return user, claimed.email
+
+
+async def _void_account_tokens(
+    session: AsyncSession, *, user_id: int, purpose: TokenPurpose, now: datetime
+) -> None:
+    """Every link of `purpose` mailed to the account stops working."""
+    await session.execute(
         update(AccountToken)
         .where(
-            AccountToken.token_hash == hash_token(token),
+            AccountToken.user_id == user_id,
             AccountToken.purpose == purpose,
             AccountToken.used_at.is_(None),
-            AccountToken.expires_at > now,
         )
         .values(used_at=now)
-        .returning(AccountToken.user_id)
-        .execution_options(synchronize_session=False)
     )
-    user = None if user_id is None else await session.get(User, user_id)
-    if user is None or not user.is_active:
-        raise InvalidAccountToken
-    return user
 
 
 async def _revoke_sessions(

@@ -1,3 +1,4 @@
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Enum, String
@@ -27,3 +28,5 @@ class User(Model):
         default=Role.USER,
     )
     is_active: Mapped[bool] = mapped_column(default=True)
+    # When the owner proved they read mail at `email` (a mailed token); None until then.
+    email_verified_at: Mapped[datetime | None]

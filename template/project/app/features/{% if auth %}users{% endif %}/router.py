@@ -1,6 +1,6 @@
 from http import HTTPStatus
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, BackgroundTasks, Depends, Request
 
 from app.core.bounds import PathId
 from app.core.config import API_PREFIX
@@ -26,9 +26,29 @@ async def read_me(user: CurrentUser) -> UserRead:
 
 
 @router.patch("/me", name="update-me", responses=error_responses(Conflict))
-async def update_me(data: UserUpdate, session: SessionDep, caller: CurrentUser) -> UserRead:
+async def update_me(
+    data: UserUpdate,
+    request: Request,
+    background: BackgroundTasks,
+    session: SessionDep,
+    settings: SettingsDep,
+    caller: CurrentUser,
+) -> UserRead:
+    """Change the caller's name at once; a new address once the link mailed to it is followed."""
     user = await service.get(session, user_id=caller.id)
-    return UserRead.model_validate(await service.update(session, user=user, data=data))
+    changes = data.changes()
+    email = changes.pop("email", None)
+    if isinstance(email, str) and email != user.email:
+        await auth_service.request_email_change(
+            session,
+            background,
+            settings=settings,
+            limiter=request.app.state.rate_limiter,
+            user=user,
+            email=email,
+        )
+    updated = await service.update(session, user=user, data=UserUpdate.model_validate(changes))
+    return UserRead.model_validate(updated)
 
 
 @router.put("/me/password", name="change-my-password", status_code=HTTPStatus.NO_CONTENT)

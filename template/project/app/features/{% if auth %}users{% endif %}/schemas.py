@@ -52,6 +52,7 @@ class UserRead(BaseModel):
     full_name: str | None
     role: Role
     is_active: bool
+    email_verified_at: datetime | None
     created_at: datetime
     updated_at: datetime
 

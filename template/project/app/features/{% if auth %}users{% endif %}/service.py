@@ -1,5 +1,7 @@
 """Users: the rules about accounts. Services flush; the request commits."""
 
+from datetime import datetime
+
 from sqlalchemy import Table, bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,7 +33,7 @@ async def find_by_email(session: AsyncSession, *, email: str) -> User | None:
     return await session.scalar(select(User).where(User.email == email.lower()))
 
 
-async def _ensure_email_free(session: AsyncSession, *, email: str) -> None:
+async def ensure_email_free(session: AsyncSession, *, email: str) -> None:
     if await find_by_email(session, email=email) is not None:
         raise EmailTaken
 
@@ -43,9 +45,16 @@ async def create(
     password_hash: str,
     full_name: str | None = None,
     role: Role = Role.USER,
+    email_verified_at: datetime | None = None,
 ) -> User:
-    await _ensure_email_free(session, email=email)
-    user = User(email=email.lower(), password_hash=password_hash, full_name=full_name, role=role)
+    await ensure_email_free(session, email=email)
+    user = User(
+        email=email.lower(),
+        password_hash=password_hash,
+        full_name=full_name,
+        role=role,
+        email_verified_at=email_verified_at,
+    )
     session.add(user)
     await session.flush()
     return user
@@ -66,7 +75,7 @@ async def update(session: AsyncSession, *, user: User, data: UserUpdate) -> User
     changes = data.changes()
     new_email = changes.get("email")
     if isinstance(new_email, str) and new_email != user.email:
-        await _ensure_email_free(session, email=new_email)
+        await ensure_email_free(session, email=new_email)
     for field, value in changes.items():
         setattr(user, field, value)
     await session.flush()

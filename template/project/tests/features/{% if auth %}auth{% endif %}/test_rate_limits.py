@@ -21,7 +21,7 @@ from app.core.security import hash_token
 from app.features.auth.models import AccountToken, TokenPurpose
 from app.features.users.models import User
 from app.main import create_app
-from tests.factories import DEFAULT_PASSWORD
+from tests.factories import DEFAULT_PASSWORD, auth_headers, create_user
 from tests.support.mailbox import Mailbox
 
 LOGIN = f"{API_PREFIX}/auth/login"
@@ -44,6 +44,7 @@ def limited_app(settings: Settings, engine: AsyncEngine) -> FastAPI:
         "rate_limit_refresh": "1/minute",
         "rate_limit_password_reset": "3/minute",
         "rate_limit_password_reset_per_account": "1/minute",
+        "rate_limit_verification_mail": "1/minute",
         "trusted_proxies": ["127.0.0.1"],
     }
     return create_app(settings.model_copy(update=changes), Database(engine))
@@ -191,6 +192,7 @@ async def test_reset_confirmations_are_limited_per_account(
             AccountToken(
                 user_id=user.id,
                 purpose=purpose,
+                email=user.email,
                 token_hash=hash_token(mailed),
                 expires_at=expires_at,
             )
@@ -206,6 +208,20 @@ async def test_reset_confirmations_are_limited_per_account(
 
     assert confirmations[0].status_code == HTTPStatus.NO_CONTENT
     _assert_refused(confirmations[1])
+
+
+async def test_verification_mail_is_limited_per_account(
+    limited: AsyncClient, session: AsyncSession, settings: Settings, mailbox: Mailbox
+) -> None:
+    unverified = await create_user(session, settings, verified=False)
+    headers = auth_headers(unverified, settings)
+
+    first = await limited.post(f"{API_PREFIX}/auth/verify-email", headers=headers)
+    second = await limited.post(f"{API_PREFIX}/auth/verify-email", headers=headers)
+
+    assert first.status_code == HTTPStatus.ACCEPTED
+    _assert_refused(second)
+    assert len(mailbox.to(unverified.email)) == 1
 
 
 async def test_token_responses_are_never_stored(client: AsyncClient, user: User) -> None:

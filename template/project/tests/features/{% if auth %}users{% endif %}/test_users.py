@@ -9,6 +9,7 @@ from app.core.config import API_PREFIX, Settings
 from app.features.users import service as users_service
 from app.features.users.models import Role, User
 from tests.factories import DEFAULT_PASSWORD, create_user
+from tests.support.mailbox import Mailbox
 
 
 class TestMe:
@@ -20,8 +21,8 @@ class TestMe:
         assert response.status_code == HTTPStatus.OK
         assert response.json()["email"] == user.email
 
-    async def test_update_name_and_email(
-        self, client: AsyncClient, user_headers: dict[str, str]
+    async def test_update_name_at_once_and_email_once_verified(
+        self, client: AsyncClient, user: User, user_headers: dict[str, str], mailbox: Mailbox
     ) -> None:
         response = await client.patch(
             f"{API_PREFIX}/users/me",
@@ -31,7 +32,8 @@ class TestMe:
 
         assert response.status_code == HTTPStatus.OK
         assert response.json()["full_name"] == "Grace Hopper"
-        assert response.json()["email"] == "grace@example.com"
+        assert response.json()["email"] == user.email
+        assert len(mailbox.to("grace@example.com")) == 1
 
     async def test_clearing_the_name_is_allowed_but_not_the_email(
         self, client: AsyncClient, user_headers: dict[str, str]
