@@ -32,7 +32,6 @@ OWN_ACCOUNT_PATHS = (f"{API_PREFIX}/auth/", f"{API_PREFIX}/users/me")
 
 
 async def current_user(
-    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
@@ -48,6 +47,19 @@ async def current_user(
         raise InvalidAccessToken
     if not user.is_active:
         raise InactiveUser
+    context = REQUEST.get()
+    if context is not None:  # the access record names who asked
+        context.user_id = user.id
+    return user
+
+
+async def verified_for_writes(
+    request: Request, settings: SettingsDep, user: Annotated[UserRead, Depends(current_user)]
+) -> UserRead:
+    """The signed-in user, whose writes need a verified address under UNVERIFIED_ACCOUNTS=read_only.
+
+    Writes to the caller's own account stay open, so that a mistyped address can be fixed.
+    """
     if (
         user.email_verified_at is None
         and settings.unverified_accounts == "read_only"
@@ -55,13 +67,10 @@ async def current_user(
         and not request.url.path.startswith(OWN_ACCOUNT_PATHS)
     ):
         raise EmailNotVerified
-    context = REQUEST.get()
-    if context is not None:  # the access record names who asked
-        context.user_id = user.id
     return user
 
 
-CurrentUser = Annotated[UserRead, Depends(current_user)]
+CurrentUser = Annotated[UserRead, Depends(verified_for_writes)]
 
 
 async def current_session_id(
