@@ -27,6 +27,9 @@ SERVE_ENV = {
     "ACCESS_TOKEN_EXPIRE_MINUTES": "120",
     # A fuzzer is one client sending thousands of requests; the limits are tested on their own.
     "RATE_LIMIT_ENABLED": "false",
+    # The user the runs act as registers without reading its mail; with auth, an unverified
+    # account could only read. Verification is tested in each project's own suite.
+    "UNVERIFIED_ACCOUNTS": "full_access",
 }
 # The template's default --api-prefix, which the rendered variants keep.
 API = "/api/v1"

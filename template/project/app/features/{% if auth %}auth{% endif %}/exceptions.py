@@ -1,4 +1,4 @@
-from app.core.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
+from app.core.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
 
 
 class InvalidCredentials(Unauthorized):
@@ -42,8 +42,12 @@ class WrongPassword(Forbidden):
         super().__init__("The current password is incorrect")
 
 
-class InvalidAccountToken(BadRequest):
-    """The mailed token is unknown, used already or expired: the same answer for each."""
+class InvalidAccountToken(Unprocessable):
+    """The mailed token is unknown, used already or expired: the same answer for each.
+
+    422 as for any other value the request carries that cannot be acted on (the app documents
+    422 on every route).
+    """
 
     def __init__(self) -> None:
         super().__init__("Invalid or expired token")

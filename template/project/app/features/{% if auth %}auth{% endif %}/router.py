@@ -6,7 +6,6 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Form, Path, Request, Re
 from app.core.config import API_PREFIX
 from app.core.dependencies import KnownQuery, SessionDep, SettingsDep
 from app.core.errors import (
-    BadRequest,
     Conflict,
     Forbidden,
     NotFound,
@@ -173,7 +172,6 @@ async def request_password_reset(
     "/password-reset/confirm",
     name="confirm-password-reset",
     status_code=HTTPStatus.NO_CONTENT,
-    responses=error_responses(BadRequest),
     dependencies=[rate_limited("rate_limit_password_reset")],
 )
 async def confirm_password_reset(
@@ -213,7 +211,7 @@ async def resend_verification(
 @router.post(
     "/verify-email/confirm",
     name="confirm-email",
-    responses=error_responses(BadRequest, Conflict),
+    responses=error_responses(Conflict),
     dependencies=[rate_limited("rate_limit_email_verification")],
 )
 async def confirm_email(data: TokenConfirm, session: SessionDep) -> UserRead:

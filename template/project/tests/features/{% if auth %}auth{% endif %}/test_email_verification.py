@@ -59,7 +59,7 @@ async def test_registration_mails_a_link_that_verifies_the_address(
     assert f'href="{link}"' in body(message, "html")
     assert confirmed.status_code == HTTPStatus.OK
     assert confirmed.json()["email_verified_at"] is not None
-    assert again.status_code == HTTPStatus.BAD_REQUEST
+    assert again.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
 
 
 @pytest.fixture
@@ -191,5 +191,5 @@ async def test_a_later_address_change_voids_earlier_links(
     stale = await client.post(CONFIRM, json={"token": first})
 
     assert confirmed.status_code == HTTPStatus.OK
-    assert stale.status_code == HTTPStatus.BAD_REQUEST
+    assert stale.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert (await client.get(ME, headers=user_headers)).json()["email"] == "second@example.com"

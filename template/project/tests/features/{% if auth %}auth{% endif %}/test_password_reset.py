@@ -147,8 +147,8 @@ class TestConfirm:
         second = await _confirm(client, reset_token)
 
         assert first.status_code == HTTPStatus.NO_CONTENT
-        assert second.status_code == HTTPStatus.BAD_REQUEST
-        assert second.json()["error"]["code"] == "bad_request"
+        assert second.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+        assert second.json()["error"]["code"] == "unprocessable"
 
     async def test_an_expired_token_is_refused(
         self, client: AsyncClient, session: AsyncSession, user: User, mailbox: Mailbox
@@ -160,7 +160,7 @@ class TestConfirm:
 
         response = await _confirm(client, reset_token)
 
-        assert response.status_code == HTTPStatus.BAD_REQUEST
+        assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
         assert (await _login(client, user.email, DEFAULT_PASSWORD)).status_code == HTTPStatus.OK
 
     async def test_it_expires_after_the_configured_minutes(
@@ -179,7 +179,8 @@ class TestConfirm:
     async def test_an_unknown_token_is_refused(self, client: AsyncClient, made_up: str) -> None:
         response = await _confirm(client, made_up)
 
-        assert response.status_code == HTTPStatus.BAD_REQUEST
+        assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+        assert response.json()["error"]["message"] == "Invalid or expired token"
 
     async def test_it_signs_out_every_session(
         self, client: AsyncClient, user: User, mailbox: Mailbox
@@ -205,7 +206,7 @@ class TestConfirm:
         used = await _confirm(client, second)
         older = await _confirm(client, first)
 
-        assert (used.status_code, older.status_code) == (204, HTTPStatus.BAD_REQUEST)
+        assert (used.status_code, older.status_code) == (204, HTTPStatus.UNPROCESSABLE_ENTITY)
 
     async def test_a_short_password_is_refused_and_the_token_kept(
         self, client: AsyncClient, user: User, mailbox: Mailbox

@@ -176,7 +176,7 @@ async def test_reset_confirmations_are_limited_per_address(limited: AsyncClient)
         for n in range(4)
     ]
 
-    assert [r.status_code for r in guesses[:3]] == [HTTPStatus.BAD_REQUEST] * 3
+    assert [r.status_code for r in guesses[:3]] == [HTTPStatus.UNPROCESSABLE_ENTITY] * 3
     _assert_refused(guesses[3])
 
 
