@@ -254,7 +254,9 @@ def test_a_database_migrated_before_the_update_upgrades_and_the_checks_pass(
 
     # The template's new revision follows the features' (already applied) ones.
     migration = (project / "migrations/versions/b1_users_locale.py").read_text()
-    last = f"{len(FEATURES) + 1:04d}"  # 0001 is users and auth
+    # Features are numbered after the template's own revisions (users, auth, account lifecycle).
+    template_revisions = list((a / "template/project/migrations/versions").glob("{% if auth %}*"))
+    last = f"{len(FEATURES) + len(template_revisions):04d}"
     assert f'down_revision: str | None = "{last}"' in migration
     check("alembic", "upgrade", "head")
     assert "No new upgrade operations detected" in check("alembic", "check")
