@@ -63,7 +63,8 @@ def main() -> None:
                 "ENVIRONMENT": "test",
                 "LOG_LEVEL": "WARNING",
                 "RATE_LIMIT_LOGIN": "",
-                "RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT": "",
+                "RATE_LIMIT_LOGIN_FAILURES": "",
+                "LOGIN_SLOWDOWN_PER_ACCOUNT": "",
                 "PASSWORD_HASH_CONCURRENCY": concurrency,
             }
             with serve(project, env, root / "server.log", with_pid=True) as (url, pid):
