@@ -4,6 +4,7 @@ A request answers 202 after the same work whether or not the account exists; the
 is stored only as its hash, works once, expires, and confirming it ends every session.
 """
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 from httpx import AsyncClient, Response
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core import security
 from app.core.config import API_PREFIX, Settings
@@ -218,3 +219,22 @@ class TestConfirm:
 
         assert short.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
         assert confirmed.status_code == HTTPStatus.NO_CONTENT
+
+
+async def test_of_two_simultaneous_confirmations_one_wins(
+    live_client: AsyncClient,
+    live_sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    mailbox: Mailbox,
+) -> None:
+    async with live_sessionmaker() as session:
+        user = await create_user(session, settings)
+        await session.commit()
+    reset_token = await _reset_token(live_client, mailbox, user.email)
+
+    first, second = await asyncio.gather(
+        _confirm(live_client, reset_token), _confirm(live_client, reset_token)
+    )
+
+    statuses = sorted([first.status_code, second.status_code])
+    assert statuses == [HTTPStatus.NO_CONTENT, HTTPStatus.UNPROCESSABLE_ENTITY]
