@@ -10,7 +10,7 @@ are left alone: a link to a soft-deleted row is hidden from reads and comes back
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import Column, Table, delete, exists, select, true, update
+from sqlalchemy import Column, Table, delete, exists, select, text, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import Base
@@ -77,3 +77,15 @@ async def purge(session: AsyncSession, table: Table, row_ids: list[int]) -> None
         await clear_deleted_referrers(session, table, row_id)
     if row_ids:
         await session.execute(delete(table).where(table.c.id.in_(row_ids)))
+
+
+async def lock_tree(session: AsyncSession, table: Table) -> None:
+    """Make changes of a tree's parents one at a time, until this transaction ends.
+
+    Two updates that each check their own new parent can together close a cycle (1 under 2,
+    2 under 1), so each waits here for the other to commit before it walks the ancestors.
+    SQLite runs one writing transaction at a time already. SHARE ROW EXCLUSIVE conflicts with
+    itself and with writes, never with reads; it is taken before this transaction writes.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text(f'LOCK TABLE "{table.name}" IN SHARE ROW EXCLUSIVE MODE'))
