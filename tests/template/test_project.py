@@ -7,7 +7,7 @@ from tests.template.conftest import AUTH_FEATURES, FEATURES, Project
 # The rendered project's own test suite, per variant: a drop means tests went missing.
 EXPECTED_TESTS = {True: 251, False: 137}
 # The same after add-feature has added FEATURES (and, with auth, AUTH_FEATURES).
-EXPECTED_TESTS_WITH_FEATURES = {True: 975, False: 430}
+EXPECTED_TESTS_WITH_FEATURES = {True: 992, False: 441}
 # Tool output inside a project, not rendered from the template.
 CACHES = frozenset(
     {".git", ".ruff_cache", ".mypy_cache", ".pytest_cache", "__pycache__", ".coverage"}
