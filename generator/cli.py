@@ -109,6 +109,14 @@ def new(
         bool | None,
         typer.Option("--auth/--no-auth", help="Users, roles and JWT auth.  [default: auth]"),
     ] = None,
+    jobs: Annotated[
+        bool | None,
+        typer.Option(
+            "--jobs/--no-jobs",
+            help="Background jobs on Redis (Taskiq), sent through an outbox in the request's "
+            "transaction; a worker and a scheduler.  [default: no-jobs]",
+        ),
+    ] = None,
     description: Annotated[
         str | None,
         typer.Option(help="One line for pyproject.toml and the README."),
@@ -154,6 +162,7 @@ def new(
         description=description,
         database=database,
         auth=auth,
+        jobs=jobs,
         api_prefix=api_prefix,
         git=git,
         interactive=interactive,
@@ -169,6 +178,7 @@ def _show_created(project: CreatedProject) -> None:
     _say(f"{typer.style('Created', fg='green')} {project.name.title} in {project.path}")
     _say(f"  database  {project.database.value}")
     _say(f"  auth      {'on' if project.auth else 'off'}")
+    _say(f"  jobs      {'on' if project.jobs else 'off'}")
     if project.commit is not None:
         _say(f"  git       initial commit {project.commit[:7]}")
     if project.lock.written:
@@ -345,7 +355,18 @@ def remove_feature(
 
 
 @app.command()
-def update(project: ProjectOption = None, dry_run: DryRunOption = False) -> None:
+def update(
+    project: ProjectOption = None,
+    dry_run: DryRunOption = False,
+    jobs: Annotated[
+        bool,
+        typer.Option(
+            "--jobs",
+            help="Turn background jobs on (Taskiq on Redis, the outbox and its migration). "
+            "Once on they stay: their migration may have run.",
+        ),
+    ] = False,
+) -> None:
     """Bring the project and its features up to this fastapi-gen's template, keeping your edits.
 
     The project must be a git repository with nothing uncommitted. The update is one commit;
@@ -356,7 +377,8 @@ def update(project: ProjectOption = None, dry_run: DryRunOption = False) -> None
         from generator.update import UpdateConflict, update_project
 
         try:
-            result = update_project(project or Path.cwd(), dry_run=dry_run)
+            turn_on = ("jobs",) if jobs else ()
+            result = update_project(project or Path.cwd(), dry_run=dry_run, turn_on=turn_on)
         except UpdateConflict as conflict:
             _show_update(conflict.result)  # the files, then the one line of the error
             raise

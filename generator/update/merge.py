@@ -9,8 +9,10 @@ three-way merge that keeps the user's edits. The user's tree is touched only by 
 
 import re
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import generator
 from generator.core import pristine
@@ -53,6 +55,9 @@ class UpdateConflict(OperationFailed):
         self.result = result
 
 
+SWITCHABLE = frozenset({"jobs"})
+"""Template options `update` can turn on in an existing project."""
+
 _VERBS = {"A": "create", "M": "update", "D": "delete"}
 
 
@@ -64,9 +69,20 @@ def _steps(name_status: str) -> list[Step]:
     ]
 
 
-def update_project(start: Path, *, dry_run: bool = False) -> UpdateResult:
-    """Merge the installed template's changes into the project; see the module docstring."""
+def update_project(
+    start: Path, *, dry_run: bool = False, turn_on: Sequence[str] = ()
+) -> UpdateResult:
+    """Merge the installed template's changes into the project; see the module docstring.
+
+    `turn_on` names template options to switch on on the way (``jobs``): the render then has
+    them, and the merge brings their files, and their migration on top of the project's head.
+    An option is only ever turned on: what it added to the databases stays.
+    """
     project = ExistingProject.locate(start)
+    for option in turn_on:
+        if option not in SWITCHABLE:
+            raise InvalidInput(f"update cannot turn on '{option}'.")
+    turn_on = [option for option in turn_on if project.answers.get(option) is not True]
     root = project.root
     git = find_git()
     if not is_repository(git, root):
@@ -100,7 +116,12 @@ def update_project(start: Path, *, dry_run: bool = False) -> UpdateResult:
 
     with tempfile.TemporaryDirectory(prefix="fastapi-gen-update-") as scratch:
         recorded = run_git(git, root, "ls-tree", "-r", "--name-only", "-z", base)
-        fresh = render_fresh(project, Path(scratch), frozenset(recorded.split("\0")))
+        fresh = render_fresh(
+            project,
+            Path(scratch),
+            frozenset(recorded.split("\0")),
+            dict.fromkeys(turn_on, True),
+        )
         target = pristine.commit_directory(
             git, root, fresh, parent=base, version=new_version,
             what=f"Update to fastapi-gen {new_version} (from {old_version})",
@@ -118,6 +139,9 @@ def update_project(start: Path, *, dry_run: bool = False) -> UpdateResult:
     )
     if result.up_to_date or dry_run:
         return result
+    what = f"Updated from fastapi-gen {old_version} to {new_version}."
+    if turn_on:
+        what = f"Turned on {', '.join(turn_on)}; up to date with fastapi-gen {new_version}."
     conflicts = _merge(git, root, target)
     if conflicts:
         run_git(git, root, "update-ref", pristine.PENDING_REF, target)
@@ -125,7 +149,7 @@ def update_project(start: Path, *, dry_run: bool = False) -> UpdateResult:
     pristine.advance(git, root, target, expected=kept)
     return replace(
         result,
-        summary=f"Updated from fastapi-gen {old_version} to {new_version}.",
+        summary=what,
         next_steps=[project.run("alembic upgrade head"), project.run("pytest")],
         commit=run_git(git, root, "rev-parse", "HEAD"),
     )
@@ -156,7 +180,10 @@ def _newer(recorded: str, installed: str) -> bool:
 
 
 def render_fresh(
-    project: ExistingProject, directory: Path, recorded: frozenset[str] = frozenset()
+    project: ExistingProject,
+    directory: Path,
+    recorded: frozenset[str] = frozenset(),
+    changed: Mapping[str, Any] | None = None,
 ) -> Path:
     """What the installed generator makes of this project's answers and features.
 
@@ -168,7 +195,7 @@ def render_fresh(
 
     fresh = directory / "project"
     fresh.mkdir()
-    answers = read_answers(project.root)
+    answers = {**read_answers(project.root), **(changed or {})}
     render_answers(fresh, {key: value for key, value in answers.items() if key[:1] != "_"})
     brought = {
         path: path.read_text(encoding="utf-8")
