@@ -11,7 +11,7 @@ import re
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import generator
@@ -115,12 +115,16 @@ def update_project(
         )
 
     with tempfile.TemporaryDirectory(prefix="fastapi-gen-update-") as scratch:
-        recorded = run_git(git, root, "ls-tree", "-r", "--name-only", "-z", base)
+        recorded = frozenset(
+            run_git(git, root, "ls-tree", "-r", "--name-only", "-z", base).split("\0")
+        )
+        migrations = {
+            path: _shown(git, root, base, path)
+            for path in recorded
+            if PurePosixPath(path).parent == PurePosixPath(VERSIONS_DIR.as_posix())
+        }
         fresh = render_fresh(
-            project,
-            Path(scratch),
-            frozenset(recorded.split("\0")),
-            dict.fromkeys(turn_on, True),
+            project, Path(scratch), recorded, dict.fromkeys(turn_on, True), migrations
         )
         target = pristine.commit_directory(
             git, root, fresh, parent=base, version=new_version,
@@ -184,12 +188,16 @@ def render_fresh(
     directory: Path,
     recorded: frozenset[str] = frozenset(),
     changed: Mapping[str, Any] | None = None,
+    recorded_migrations: Mapping[str, str] | None = None,
 ) -> Path:
     """What the installed generator makes of this project's answers and features.
 
     `recorded` holds the paths of the last record. A migration the new template brings (one
     that is not among them) is applied on top of the project's head, after the features'
     revisions: those are already applied to the project's databases and must not change.
+    `recorded_migrations` holds the record's text of its migrations: a template migration
+    that an earlier update put on top of the features (an option turned on later) is put
+    there again, after the features are added with the revision ids they have.
     """
     from generator.feature import FeatureRequest, plan_add_feature
 
@@ -204,6 +212,9 @@ def render_fresh(
     } if recorded else {}  # fmt: skip
     for path in brought:
         path.unlink()
+    placed = _placed_elsewhere(fresh, recorded_migrations or {})
+    for path in placed:
+        path.unlink()
     records = load(project.root)
     for name, record in sorted(records.items(), key=lambda item: item[1].revision):
         read, write = record.access if project.auth else (None, None)
@@ -216,6 +227,8 @@ def render_fresh(
         )
         changes, _ = plan_add_feature(ExistingProject.locate(fresh), request)
         changes.apply(fresh)
+    for path, (text, down) in placed.items():
+        path.write_text(_on_top_of(text, down), encoding="utf-8")
     # On top of the user's own revisions too: the project's migrations keep a single head.
     users_head = single_head(read_revisions(project.root / VERSIONS_DIR)) if brought else None
     for path, text in brought.items():
@@ -227,6 +240,25 @@ def render_fresh(
 
 _DOWN = re.compile(r'(?m)^(down_revision(?:: [^=]+)? = )("[^"]*"|None)$')
 _REVISES = re.compile(r"(?m)^Revises: .*$")
+
+
+def _down_revision(migration: str) -> str | None:
+    match = _DOWN.search(migration)
+    return match.group(2).strip('"') if match and match.group(2) != "None" else None
+
+
+def _placed_elsewhere(
+    fresh: Path, recorded: Mapping[str, str]
+) -> dict[Path, tuple[str, str | None]]:
+    """The fresh render's migrations that the record has after another revision than the
+    template puts them: each with its text and the revision it follows in the record."""
+    placed = {}
+    for path in sorted((fresh / VERSIONS_DIR).glob("*.py")):
+        old = recorded.get(path.relative_to(fresh).as_posix())
+        text = path.read_text(encoding="utf-8")
+        if old is not None and _down_revision(old) != _down_revision(text):
+            placed[path] = (text, _down_revision(old))
+    return placed
 
 
 def _on_top_of(migration: str, head: str | None) -> str:
