@@ -13,7 +13,9 @@ JOBS_FILES = ("app/core/jobs.py", "app/worker.py", "migrations/versions/job_outb
 
 
 def dependencies(project: Path) -> str:
-    return " ".join(tomllib.loads((project / "pyproject.toml").read_text())["project"]["dependencies"])
+    return " ".join(
+        tomllib.loads((project / "pyproject.toml").read_text())["project"]["dependencies"]
+    )
 
 
 @pytest.fixture(scope="module")

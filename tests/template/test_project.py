@@ -8,6 +8,8 @@ from tests.template.conftest import AUTH_FEATURES, FEATURES, Project
 EXPECTED_TESTS = {True: 208, False: 136}
 # The same after add-feature has added FEATURES (and, with auth, AUTH_FEATURES).
 EXPECTED_TESTS_WITH_FEATURES = {True: 932, False: 429}
+# What --jobs adds to a project's own suite (tests/core/test_jobs.py).
+JOBS_TESTS = 4
 # Tool output inside a project, not rendered from the template.
 CACHES = frozenset(
     {".git", ".ruff_cache", ".mypy_cache", ".pytest_cache", "__pycache__", ".coverage"}
@@ -44,7 +46,7 @@ def test_its_own_test_suite_passes(project: Project) -> None:
         assert passed >= base + features * MIN_TESTS_PER_FEATURE
         assert passed == EXPECTED_TESTS_WITH_FEATURES[project.variant.auth]
     else:
-        assert passed == base
+        assert passed == base + (JOBS_TESTS if project.variant.jobs else 0)
 
 
 def test_lint_and_format_are_clean(project: Project) -> None:
