@@ -354,6 +354,51 @@ def remove_feature(
         _show_outcome(outcome)
 
 
+@app.command("add-job")
+def add_job(
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="The task's name, e.g. send_receipt.")
+    ],
+    feature: Annotated[
+        str | None,
+        typer.Option(
+            "--feature",
+            metavar="FEATURE",
+            help="The feature whose tasks.py gets the task.  [default: a 'jobs' package]",
+        ),
+    ] = None,
+    schedule: Annotated[
+        str | None,
+        typer.Option(
+            "--schedule",
+            metavar="CRON",
+            help="Run it periodically: five cron fields, e.g. '*/5 * * * *' (UTC).",
+        ),
+    ] = None,
+    project: ProjectOption = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Add a background task and its test to a project with --jobs."""
+    with user_errors():
+        from generator.job import JobRequest, add_job
+
+        request = JobRequest(name=name, feature=feature, schedule=schedule)
+        _show_outcome(add_job(project or Path.cwd(), request, dry_run=dry_run))
+
+
+@app.command("remove-job")
+def remove_job(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The job to remove.")],
+    project: ProjectOption = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Remove a job that add-job added: its task and its test."""
+    with user_errors():
+        from generator.job import remove_job
+
+        _show_outcome(remove_job(project or Path.cwd(), name, dry_run=dry_run))
+
+
 @app.command()
 def update(
     project: ProjectOption = None,

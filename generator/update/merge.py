@@ -19,7 +19,7 @@ from generator.core import pristine
 from generator.core.errors import InvalidInput, OperationFailed
 from generator.core.existing import VERSIONS_DIR, ExistingProject
 from generator.core.git import find_git, git_defaults, git_result, is_repository, resolve, run_git
-from generator.core.manifest import load
+from generator.core.manifest import MANIFEST, dump, load, load_jobs
 from generator.core.migrations import read_revisions, single_head
 from generator.core.outcome import Outcome, Step
 from generator.render.answers import ANSWERS_FILE, VERSION_KEY, read_answers, render_answers
@@ -227,6 +227,14 @@ def render_fresh(
         )
         changes, _ = plan_add_feature(ExistingProject.locate(fresh), request)
         changes.apply(fresh)
+    jobs = load_jobs(project.root)
+    if jobs:
+        from generator.job import render_jobs
+
+        for path, text in render_jobs(fresh, jobs).items():
+            (fresh / path).parent.mkdir(parents=True, exist_ok=True)
+            (fresh / path).write_text(text, encoding="utf-8")
+        (fresh / MANIFEST).write_text(dump(load(fresh), jobs) or "", encoding="utf-8")
     for path, (text, down) in placed.items():
         path.write_text(_on_top_of(text, down), encoding="utf-8")
     # On top of the user's own revisions too: the project's migrations keep a single head.
