@@ -6,7 +6,7 @@ so ``fastapi-gen --help`` does not pay for them.
 
 import os
 import shlex
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -313,20 +313,28 @@ def add_feature(
 
 
 def complete_feature(ctx: typer.Context, incomplete: str) -> list[str]:
-    """The features remove-feature can take back, for shell completion: what add-feature added.
+    """The features remove-feature can take back, for shell completion: what add-feature added."""
+    from generator.core.manifest import load
+
+    return _recorded(ctx, incomplete, load)
+
+
+def _recorded(
+    ctx: typer.Context, incomplete: str, read: "Callable[[Path], Mapping[str, object]]"
+) -> list[str]:
+    """The names a manifest reader finds in the project, for shell completion.
 
     Completion must never fail loudly: outside a project, or in a broken one, it offers nothing.
     """
     from generator.core.existing import find_project_root
-    from generator.core.manifest import load
 
     chosen = ctx.params.get("project")  # a str or a Path, as the Typer release converts it
     try:
         root = find_project_root(Path(chosen) if isinstance(chosen, str | Path) else Path.cwd())
-        features = load(root)
+        names = read(root)
     except (GeneratorError, OSError):
         return []
-    return sorted(name for name in features if name.startswith(incomplete))
+    return sorted(name for name in names if name.startswith(incomplete))
 
 
 @app.command("remove-feature")
@@ -386,9 +394,19 @@ def add_job(
         _show_outcome(add_job(project or Path.cwd(), request, dry_run=dry_run))
 
 
+def complete_job(ctx: typer.Context, incomplete: str) -> list[str]:
+    """The jobs remove-job can take back, for shell completion: what add-job added."""
+    from generator.core.manifest import load_jobs
+
+    return _recorded(ctx, incomplete, load_jobs)
+
+
 @app.command("remove-job")
 def remove_job(
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The job to remove.")],
+    name: Annotated[
+        str,
+        typer.Argument(metavar="NAME", help="The job to remove.", autocompletion=complete_job),
+    ],
     project: ProjectOption = None,
     dry_run: DryRunOption = False,
 ) -> None:

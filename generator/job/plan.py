@@ -38,18 +38,9 @@ def test_path(name: str, feature: str) -> Path:
 
 
 def _environment() -> "jinja2.Environment":
-    import jinja2
+    from generator.render.compiled import code_templates
 
-    from generator.render.template import template_root
-
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(template_root() / "template" / "job"),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-    )
+    environment = code_templates("job")
     environment.filters["tojson"] = _json
     return environment
 
