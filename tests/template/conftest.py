@@ -40,6 +40,9 @@ VARIANTS = [
     for auth in (True, False)
 ] + [Variant(database, auth=True, jobs=True) for database in ("sqlite", "postgresql")]
 
+# What add-job adds to the jobs variants: a periodic job of its own package, a job of a feature.
+JOBS = [["purge", "--schedule", "0 3 * * 1-5"], ["welcome", "--feature", "users"]]
+
 # Together: every field type and modifier, a reference chain, a feature of references only, a
 # tree (a reference to its own table) with soft deletes, many-to-many links, and (with auth) a
 # public feature that points at users and one feature per access policy.
@@ -201,4 +204,7 @@ def project(
     if variant.features:
         for arguments in FEATURES + (AUTH_FEATURES if variant.auth else []):
             project.check("fastapi-gen", "add-feature", *arguments)
+    if variant.jobs:
+        for arguments in JOBS:
+            project.check("fastapi-gen", "add-job", *arguments)
     return project

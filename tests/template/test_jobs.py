@@ -49,19 +49,19 @@ def note(*words: str) -> None:
 
 
 @broker.task
-async def record(value: int, job: JobId) -> None:
+async def record(value: int, job: JobId = "") -> None:
     note("record", str(value), job, str(os.getpid()))
 
 
 @broker.task
-async def slow(job: JobId) -> None:
+async def slow(job: JobId = "") -> None:
     note("slow-start", job, str(os.getpid()))
     await asyncio.sleep(4)
     note("slow-end", job, str(os.getpid()))
 
 
 @broker.task(schedule=[{"interval": 1}])
-async def tick(job: JobId) -> None:
+async def tick(job: JobId = "") -> None:
     note("tick", job)
 '''
 
