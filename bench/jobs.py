@@ -213,6 +213,13 @@ def render(root: Path, env: dict[str, str], database: str) -> Path:
 def latency(base: str, client: redis.Redis, requests: int) -> list[float]:
     """Milliseconds from each stamped request's commit to its job's start, sorted."""
     client.delete("bench:latency")
+    httpx.post(base + "/probe/stamp").raise_for_status()  # once the worker has started
+    deadline = time.monotonic() + 60
+    while not client.llen("bench:latency"):
+        if time.monotonic() > deadline:
+            raise SystemExit("the worker did not start")
+        time.sleep(0.05)
+    client.delete("bench:latency")
     for _ in range(requests):
         httpx.post(base + "/probe/stamp").raise_for_status()
         time.sleep(0.01)  # one at a time: the latency of a job, not of a backlog
