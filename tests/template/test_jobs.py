@@ -60,6 +60,12 @@ async def slow(job: JobId = "") -> None:
     note("slow-end", job, str(os.getpid()))
 
 
+@broker.task
+async def flaky(job: JobId = "") -> None:
+    note("flaky", job)
+    raise RuntimeError("flaky on purpose")
+
+
 @broker.task(schedule=[{"interval": 1}])
 async def tick(job: JobId = "") -> None:
     note("tick", job)
@@ -127,6 +133,8 @@ def jobs_project(
             "JOBS_BROKER_URL": f"{redis}/{REDIS_DB}",
             "JOBS_QUEUE": queue,
             "JOBS_REDELIVERY_SECONDS": str(REDELIVERY_SECONDS),
+            "JOBS_MAX_ATTEMPTS": "2",
+            "JOBS_RETRY_DELAY_SECONDS": "1",
             "PROBE_OUT": str(path / "probe.out"),
         },
     )
@@ -135,7 +143,7 @@ def jobs_project(
     import redis as redis_client
 
     client = redis_client.Redis.from_url(f"{redis}/{REDIS_DB}")
-    client.delete(queue)
+    client.delete(queue, f"{queue}:retry")
     client.close()
 
 
@@ -180,12 +188,12 @@ def worker(start: Callable[..., subprocess.Popen[str]]) -> subprocess.Popen[str]
     return start("worker", "app.worker:broker", "--workers", "1")
 
 
-def wait_for(condition: Callable[[], bool], seconds: float) -> bool:
+def wait_for(condition: Callable[[], bool], seconds: float, every: float = 0.05) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
             return True
-        time.sleep(0.05)
+        time.sleep(every)
     return condition()
 
 
@@ -263,3 +271,20 @@ def test_a_periodic_task_fires_under_the_scheduler(
     start("scheduler", "app.worker:scheduler")
 
     assert wait_for(lambda: sum(note[0] == "tick" for note in notes()) >= 2, 20)
+
+
+def test_a_failing_job_retries_then_is_listed_as_failed(
+    jobs_project: Project,
+    start: Callable[..., subprocess.Popen[str]],
+    notes: Callable[[], list[list[str]]],
+) -> None:
+    worker(start)
+    start("scheduler", "app.worker:scheduler")  # it sends the retry when its delay is over
+    _, job_id = ask(jobs_project, "flaky")
+
+    def listed() -> bool:
+        return job_id in jobs_project.check(sys.executable, "-m", "app.worker", "failed")
+
+    assert wait_for(lambda: sum(note[0] == "flaky" for note in notes()) >= 2, 30), notes()
+    assert wait_for(listed, 10, every=0.5)
+    assert [note for note in notes() if note[0] == "flaky"] == [["flaky", job_id]] * 2

@@ -8,8 +8,9 @@ from tests.template.conftest import AUTH_FEATURES, FEATURES, Project
 EXPECTED_TESTS = {True: 208, False: 136}
 # The same after add-feature has added FEATURES (and, with auth, AUTH_FEATURES).
 EXPECTED_TESTS_WITH_FEATURES = {True: 932, False: 429}
-# What --jobs adds to a project's own suite (tests/core/test_jobs.py), then add-job's JOBS.
-JOBS_TESTS = 5 + 5
+# What --jobs adds to a project's own suite (tests/core/test_jobs.py, a settings test), then
+# add-job's JOBS.
+JOBS_TESTS = 6 + 5
 # Tool output inside a project, not rendered from the template.
 CACHES = frozenset(
     {".git", ".ruff_cache", ".mypy_cache", ".pytest_cache", "__pycache__", ".coverage"}
