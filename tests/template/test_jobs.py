@@ -268,7 +268,7 @@ def test_a_periodic_task_fires_under_the_scheduler(
     start: Callable[..., subprocess.Popen[str]], notes: Callable[[], list[list[str]]]
 ) -> None:
     worker(start)
-    start("scheduler", "app.worker:scheduler")
+    start("scheduler", "app.worker:scheduler", "--update-interval", "1")
 
     assert wait_for(lambda: sum(note[0] == "tick" for note in notes()) >= 2, 20)
 
@@ -279,7 +279,9 @@ def test_a_failing_job_retries_then_is_listed_as_failed(
     notes: Callable[[], list[list[str]]],
 ) -> None:
     worker(start)
-    start("scheduler", "app.worker:scheduler")  # it sends the retry when its delay is over
+    start(
+        "scheduler", "app.worker:scheduler", "--update-interval", "1"
+    )  # it sends the retry when its delay is over
     _, job_id = ask(jobs_project, "flaky")
 
     def listed() -> bool:
