@@ -35,7 +35,7 @@ def test_add_job_writes_the_task_its_test_and_the_record(template: Path, shop: P
     assert code == 0, out + err
 
     orders = (shop / "app/features/orders/tasks.py").read_text()
-    assert "@broker.task\nasync def send_receipt(job: JobId = ) -> None:" in orders
+    assert '@broker.task\nasync def send_receipt(job: JobId = "") -> None:' in orders
     jobs = (shop / "app/features/jobs/tasks.py").read_text()
     assert '@broker.task(schedule=[{"cron": "0 3 * * 1-5"}])\nasync def purge(' in jobs
     assert (shop / "tests/features/orders/test_send_receipt_job.py").is_file()
