@@ -64,7 +64,14 @@ def test_update_turns_jobs_on_with_the_outbox_on_top_of_the_projects_head(
     assert git(project, "status", "--porcelain") == ""
     assert int(git(project, "rev-list", "--count", "HEAD")) == int(commits) + 1
 
-    # Once on, asking again changes nothing.
+    # Once on, asking again changes nothing; nor does a feature added after the outbox.
     code, out, err = cli(template, "update", "--jobs", cwd=project)
+    assert code == 0, out + err
+    assert "Already up to date" in out
+    code, out, err = cli(template, "add-feature", "invoices", "number:int", cwd=project)
+    assert code == 0, out + err
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--message", "invoices")
+    code, out, err = cli(template, "update", cwd=project)
     assert code == 0, out + err
     assert "Already up to date" in out

@@ -227,6 +227,10 @@ def render_fresh(
         )
         changes, _ = plan_add_feature(ExistingProject.locate(fresh), request)
         changes.apply(fresh)
+        # Back where the record has it, before a later feature's revision builds on it.
+        for path in [path for path, (_, down) in placed.items() if down == record.revision]:
+            text, down = placed.pop(path)
+            path.write_text(_on_top_of(text, down), encoding="utf-8")
     jobs = load_jobs(project.root)
     if jobs:
         from generator.job import render_jobs
