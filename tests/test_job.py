@@ -131,14 +131,19 @@ def test_hand_edits_and_the_features_jobs_are_never_overwritten(template: Path, 
     assert tasks.read_text().endswith("# mine\n")
 
 
-def test_update_renders_the_jobs_again(template: Path, shop: Path) -> None:
-    code, out, err = cli(template, "add-job", "purge", "--schedule", "*/5 * * * *", cwd=shop)
+def committed_then_updated(template: Path, project: Path, *command: str) -> str:
+    """Run a command, commit what it wrote, then `update`: what update printed."""
+    code, out, err = cli(template, *command, cwd=project)
     assert code == 0, out + err
-    git(shop, "add", "--all")
-    git(shop, "commit", "--quiet", "--message", "purge")
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--message", " ".join(command))
+    code, out, err = cli(template, "update", cwd=project)
+    assert code == 0, out + err
+    return out
 
-    code, out, err = cli(template, "update", cwd=shop)
+
+def test_update_renders_the_jobs_again(template: Path, shop: Path) -> None:
+    out = committed_then_updated(template, shop, "add-job", "purge", "--schedule", "*/5 * * * *")
 
     # The fresh render holds the job exactly as add-job wrote it: nothing to merge.
-    assert code == 0, out + err
     assert "Already up to date" in out

@@ -7,6 +7,7 @@ import pytest
 
 from generator.core.migrations import read_revisions, single_head
 from generator.render.template import template_source
+from tests.test_job import committed_then_updated
 from tests.test_update import cli, git, make
 
 JOBS_FILES = ("app/core/jobs.py", "app/worker.py", "migrations/versions/job_outbox.py")
@@ -68,10 +69,5 @@ def test_update_turns_jobs_on_with_the_outbox_on_top_of_the_projects_head(
     code, out, err = cli(template, "update", "--jobs", cwd=project)
     assert code == 0, out + err
     assert "Already up to date" in out
-    code, out, err = cli(template, "add-feature", "invoices", "number:int", cwd=project)
-    assert code == 0, out + err
-    git(project, "add", "--all")
-    git(project, "commit", "--quiet", "--message", "invoices")
-    code, out, err = cli(template, "update", cwd=project)
-    assert code == 0, out + err
+    out = committed_then_updated(template, project, "add-feature", "invoices", "number:int")
     assert "Already up to date" in out
