@@ -1,6 +1,7 @@
 """`--jobs`: a project with background jobs from `new`, or turned on later by `update --jobs`."""
 
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ def dependencies(project: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def template() -> Path:
+def template() -> Iterator[Path]:
     with template_source() as source:
         yield source
 
