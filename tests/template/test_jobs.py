@@ -40,6 +40,8 @@ import asyncio
 import os
 from pathlib import Path
 
+from asgi_correlation_id import correlation_id
+
 from app.core.jobs import JobId, broker
 
 
@@ -50,7 +52,8 @@ def note(*words: str) -> None:
 
 @broker.task
 async def record(value: int, job: JobId = "") -> None:
-    note("record", str(value), job, str(os.getpid()))
+    # The request's id, as every log record of the job carries it.
+    note("record", str(value), job, str(os.getpid()), correlation_id.get() or "-")
 
 
 @broker.task
@@ -102,7 +105,8 @@ async def main() -> None:
     transport = ASGITransport(app=app)
     async with AsyncClient(transport=transport, base_url="http://test") as client:
         fail = {"fail": sys.argv[2] == "fail"}
-        response = await client.post(f"/probe/{sys.argv[1]}", params=fail)
+        headers = {"X-Request-ID": "probe-request"}
+        response = await client.post(f"/probe/{sys.argv[1]}", params=fail, headers=headers)
     await broker.shutdown()
     print("ANSWER", response.status_code, response.json().get("job_id", "-"))
 
@@ -219,6 +223,7 @@ def test_a_committed_request_runs_its_job_exactly_once(
     assert wait_for(lambda: len(notes()) >= 1, 20), "the job did not run"
     time.sleep(REDELIVERY_SECONDS + 1)  # long enough for a redelivery, were there one
     assert [note[:3] for note in notes()] == [["record", "1", job_id]]
+    assert notes()[0][4] == "probe-request"  # the request's id, in the worker's job
 
 
 def test_a_rolled_back_request_sends_nothing(
