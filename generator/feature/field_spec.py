@@ -58,6 +58,8 @@ class FieldSpec:
     unique: bool = False
     index: bool = False
     default: str | None = None
+    on_delete: str | None = None
+    """A reference's rule when its target goes (`cascade`, `restrict`, `set-null`), if given."""
     source: str = ""
     """The token the user typed, kept so the feature can be described and rebuilt."""
 

@@ -18,6 +18,10 @@ from generator.feature.field_spec import FieldSpec, FieldType, refuse
 from generator.feature.types import KINDS, check_default
 
 MODIFIERS = ("optional", "unique", "index", "default=VALUE")
+ON_DELETE_RULES = ("cascade", "restrict", "set-null")
+"""What happens to the rows that refer to a row when it goes, for `ref` fields; without one
+a required reference restricts and an optional one is set to null."""
+_FLAGS = {"optional", "unique", "index", *ON_DELETE_RULES}
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
 _TYPE_NAMES = tuple(field_type.value for field_type in FieldType)
 
@@ -69,12 +73,22 @@ def _with_modifiers(spec: FieldSpec, modifiers: list[str]) -> FieldSpec:
             # The value may itself hold ':' (times, URLs), so it takes the rest of the token.
             default = ":".join(modifiers[position:]).removeprefix("default=")
             break
-        if modifier not in {"optional", "unique", "index"}:
+        if modifier not in _FLAGS:
             hint = KINDS[spec.type].modifier_hint(modifier)
             raise refuse(
                 token, f"unknown modifier '{modifier}' (modifiers: {', '.join(MODIFIERS)}){hint}"
             )
         flags.add(modifier)
+    rules = [rule for rule in ON_DELETE_RULES if rule in flags]
+    if rules and spec.type is not FieldType.REF:
+        raise refuse(
+            token,
+            f"'{rules[0]}' is a rule for ref fields, what happens when the row referred to goes",
+        )
+    if len(rules) > 1:
+        raise refuse(token, f"a reference takes one rule, got '{rules[0]}' and '{rules[1]}'")
+    if "set-null" in flags and "optional" not in flags:
+        raise refuse(token, "set-null needs an optional reference (add ':optional')")
     if default is not None:
         check_default(token, spec, default)
     return replace(
@@ -83,6 +97,7 @@ def _with_modifiers(spec: FieldSpec, modifiers: list[str]) -> FieldSpec:
         unique="unique" in flags,
         index="index" in flags,
         default=default,
+        on_delete=rules[0] if rules else None,
     )
 
 
@@ -99,7 +114,7 @@ def _check_combination(spec: FieldSpec) -> None:
 
 
 def _is_modifier(part: str) -> bool:
-    return part in {"optional", "unique", "index"} or part.startswith("default=")
+    return part in _FLAGS or part.startswith("default=")
 
 
 def parse_fields(tokens: list[str]) -> list[FieldSpec]:

@@ -7,7 +7,7 @@ from tests.template.conftest import AUTH_FEATURES, FEATURES, Project
 # The rendered project's own test suite, per variant: a drop means tests went missing.
 EXPECTED_TESTS = {True: 208, False: 136}
 # The same after add-feature has added FEATURES (and, with auth, AUTH_FEATURES).
-EXPECTED_TESTS_WITH_FEATURES = {True: 932, False: 429}
+EXPECTED_TESTS_WITH_FEATURES = {True: 949, False: 440}
 # What --jobs adds to a project's own suite (tests/core/test_jobs.py, a settings test), then
 # add-job's JOBS.
 JOBS_TESTS = 6 + 5
