@@ -6,7 +6,7 @@ so ``fastapi-gen --help`` does not pay for them.
 
 import os
 import shlex
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -109,6 +109,14 @@ def new(
         bool | None,
         typer.Option("--auth/--no-auth", help="Users, roles and JWT auth.  [default: auth]"),
     ] = None,
+    jobs: Annotated[
+        bool | None,
+        typer.Option(
+            "--jobs/--no-jobs",
+            help="Background jobs on Redis (Taskiq), sent through an outbox in the request's "
+            "transaction; a worker and a scheduler.  [default: no-jobs]",
+        ),
+    ] = None,
     description: Annotated[
         str | None,
         typer.Option(help="One line for pyproject.toml and the README."),
@@ -154,6 +162,7 @@ def new(
         description=description,
         database=database,
         auth=auth,
+        jobs=jobs,
         api_prefix=api_prefix,
         git=git,
         interactive=interactive,
@@ -169,6 +178,7 @@ def _show_created(project: CreatedProject) -> None:
     _say(f"{typer.style('Created', fg='green')} {project.name.title} in {project.path}")
     _say(f"  database  {project.database.value}")
     _say(f"  auth      {'on' if project.auth else 'off'}")
+    _say(f"  jobs      {'on' if project.jobs else 'off'}")
     if project.commit is not None:
         _say(f"  git       initial commit {project.commit[:7]}")
     if project.lock.written:
@@ -303,20 +313,28 @@ def add_feature(
 
 
 def complete_feature(ctx: typer.Context, incomplete: str) -> list[str]:
-    """The features remove-feature can take back, for shell completion: what add-feature added.
+    """The features remove-feature can take back, for shell completion: what add-feature added."""
+    from generator.core.manifest import load
+
+    return _recorded(ctx, incomplete, load)
+
+
+def _recorded(
+    ctx: typer.Context, incomplete: str, read: "Callable[[Path], Mapping[str, object]]"
+) -> list[str]:
+    """The names a manifest reader finds in the project, for shell completion.
 
     Completion must never fail loudly: outside a project, or in a broken one, it offers nothing.
     """
     from generator.core.existing import find_project_root
-    from generator.core.manifest import load
 
     chosen = ctx.params.get("project")  # a str or a Path, as the Typer release converts it
     try:
         root = find_project_root(Path(chosen) if isinstance(chosen, str | Path) else Path.cwd())
-        features = load(root)
+        names = read(root)
     except (GeneratorError, OSError):
         return []
-    return sorted(name for name in features if name.startswith(incomplete))
+    return sorted(name for name in names if name.startswith(incomplete))
 
 
 @app.command("remove-feature")
@@ -344,8 +362,74 @@ def remove_feature(
         _show_outcome(outcome)
 
 
+@app.command("add-job")
+def add_job(
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="The task's name, e.g. send_receipt.")
+    ],
+    feature: Annotated[
+        str | None,
+        typer.Option(
+            "--feature",
+            metavar="FEATURE",
+            help="The feature whose tasks.py gets the task.  [default: a 'jobs' package]",
+        ),
+    ] = None,
+    schedule: Annotated[
+        str | None,
+        typer.Option(
+            "--schedule",
+            metavar="CRON",
+            help="Run it periodically: five cron fields, e.g. '*/5 * * * *' (UTC).",
+        ),
+    ] = None,
+    project: ProjectOption = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Add a background task and its test to a project with --jobs."""
+    with user_errors():
+        from generator.job import JobRequest, add_job
+
+        request = JobRequest(name=name, feature=feature, schedule=schedule)
+        _show_outcome(add_job(project or Path.cwd(), request, dry_run=dry_run))
+
+
+def complete_job(ctx: typer.Context, incomplete: str) -> list[str]:
+    """The jobs remove-job can take back, for shell completion: what add-job added."""
+    from generator.core.manifest import load_jobs
+
+    return _recorded(ctx, incomplete, load_jobs)
+
+
+@app.command("remove-job")
+def remove_job(
+    name: Annotated[
+        str,
+        typer.Argument(metavar="NAME", help="The job to remove.", autocompletion=complete_job),
+    ],
+    project: ProjectOption = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Remove a job that add-job added: its task and its test."""
+    with user_errors():
+        from generator.job import remove_job
+
+        _show_outcome(remove_job(project or Path.cwd(), name, dry_run=dry_run))
+
+
 @app.command()
-def update(project: ProjectOption = None, dry_run: DryRunOption = False) -> None:
+def update(
+    project: ProjectOption = None,
+    dry_run: DryRunOption = False,
+    jobs: Annotated[
+        bool,
+        typer.Option(
+            "--jobs",
+            help="Turn background jobs on (Taskiq on Redis, the outbox and its migration). "
+            "Once on they stay: their migration may have run.",
+        ),
+    ] = False,
+) -> None:
     """Bring the project and its features up to this fastapi-gen's template, keeping your edits.
 
     The project must be a git repository with nothing uncommitted. The update is one commit;
@@ -356,7 +440,8 @@ def update(project: ProjectOption = None, dry_run: DryRunOption = False) -> None
         from generator.update import UpdateConflict, update_project
 
         try:
-            result = update_project(project or Path.cwd(), dry_run=dry_run)
+            turn_on = ("jobs",) if jobs else ()
+            result = update_project(project or Path.cwd(), dry_run=dry_run, turn_on=turn_on)
         except UpdateConflict as conflict:
             _show_update(conflict.result)  # the files, then the one line of the error
             raise

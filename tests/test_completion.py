@@ -77,7 +77,10 @@ def test_outside_a_project_or_in_a_broken_one_nothing_is_offered(
 
 
 def test_commands_and_options_complete_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert bash_complete("fastapi-gen re", tmp_path, monkeypatch) == ["remove-feature"]
+    assert bash_complete("fastapi-gen re", tmp_path, monkeypatch) == [
+        "remove-feature",
+        "remove-job",
+    ]
     assert "--no-lock" in bash_complete("fastapi-gen new demo --", tmp_path, monkeypatch)
 
 

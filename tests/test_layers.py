@@ -2,17 +2,17 @@
 
 A command's whole story is in its own folder (project/, feature/, update/); what two commands
 share goes down into render/ (the template and Copier) or core/. update replays add-feature
-on a fresh render, so it may use feature/; nothing else crosses between commands, and
-nothing below the commands reaches up into them or into the CLI.
+and add-job on a fresh render, so it may use feature/ and job/; nothing else crosses between
+commands, and nothing below the commands reaches up into them or into the CLI.
 """
 
 import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "generator"
-COMMANDS = {"project", "feature", "update"}
+COMMANDS = {"project", "feature", "job", "update"}
 SHARED = {"core", "render"}
-MAY_ALSO_USE = {"update": {"feature"}}
+MAY_ALSO_USE = {"update": {"feature", "job"}}
 
 
 def layer(module: str) -> str:

@@ -75,7 +75,8 @@ def test_the_installed_wheel_renders_and_updates_without_the_repository(tmp_path
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
     assert "generator/_template/copier.yml" in names
-    assert "generator/_template/template/project/app/main.py" in names
+    assert "generator/_template/template/project/app/main.py.jinja" in names
+    assert "generator/_template/template/job/tasks.py.jinja" in names  # add-job renders it
     assert "generator/_template/CHANGELOG.md" in names  # update prints its entries
     assert not any("__pycache__" in name for name in names)
 

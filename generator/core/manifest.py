@@ -3,12 +3,14 @@
 It records each feature's fields (to rebuild references), whether its rows have owners, who
 may read and write them (in a project with users), its migration, and a hash of every file it
 wrote (to notice edits made since). Together they let `update` render the feature again.
+Under "jobs" it records what add-job added: each job's feature and schedule.
 """
 
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from generator.core.errors import BrokenProject
 from generator.core.files import read_text
@@ -36,6 +38,14 @@ class FeatureRecord:
         if self.read is not None and self.write is not None:
             return self.read, self.write
         return ("owner", "owner") if self.owned else ("anyone", "user")
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    feature: str
+    """The feature package whose tasks.py holds the task."""
+    schedule: str | None = None
+    """`--schedule`: a cron expression; left out for a task run only when asked for."""
 
 
 def digest(content: str | bytes) -> str:
@@ -91,10 +101,10 @@ def _record(name: str, raw: object) -> FeatureRecord:
     )
 
 
-def load(root: Path) -> dict[str, FeatureRecord]:
+def _raw(root: Path) -> dict[str, Any]:
     path = root / MANIFEST
     if not (path.exists() or path.is_symlink()):
-        return {}
+        return {"features": {}}
     text = read_text(path, root)
     try:
         raw = json.loads(text)
@@ -102,20 +112,48 @@ def load(root: Path) -> dict[str, FeatureRecord]:
         raise _damaged(f"it is not valid JSON ({error})") from None
     except RecursionError:
         raise _damaged("it is nested too deeply") from None
-    features = raw.get("features") if isinstance(raw, dict) else None
-    if not isinstance(features, dict):
+    if not isinstance(raw, dict) or not isinstance(raw.get("features"), dict):
         raise _damaged('it has no "features" object')
+    return raw
+
+
+def load(root: Path) -> dict[str, FeatureRecord]:
+    features = _raw(root)["features"]
     return {name: _record(name, record) for name, record in features.items()}
 
 
-def dump(features: dict[str, FeatureRecord]) -> str | None:
-    """The manifest's text, or None when no feature is left (the file then goes away)."""
-    if not features:
+def _job(name: str, raw: object) -> JobRecord:
+    if not isinstance(raw, dict) or set(raw) - {"feature", "schedule"}:
+        raise _damaged(f"job '{name}' is not an object of its feature and schedule")
+    feature, schedule = raw.get("feature"), raw.get("schedule")
+    if not isinstance(feature, str) or not _is_project_path(feature) or "/" in feature:
+        raise _damaged(f"the feature of job '{name}' is not a feature's name")
+    if schedule is not None and not isinstance(schedule, str):
+        raise _damaged(f"the schedule of job '{name}' is not a string")
+    return JobRecord(feature=feature, schedule=schedule)
+
+
+def load_jobs(root: Path) -> dict[str, JobRecord]:
+    """What add-job added, by the task's name."""
+    jobs = _raw(root).get("jobs", {})
+    if not isinstance(jobs, dict):
+        raise _damaged('its "jobs" is not an object')
+    return {name: _job(name, record) for name, record in jobs.items()}
+
+
+def _without_none(record: FeatureRecord | JobRecord) -> dict[str, object]:
+    return {key: value for key, value in asdict(record).items() if value is not None}
+
+
+def dump(
+    features: dict[str, FeatureRecord], jobs: dict[str, JobRecord] | None = None
+) -> str | None:
+    """The manifest's text, or None when nothing is left (the file then goes away)."""
+    if not features and not jobs:
         return None
-    raw = {
-        "features": {
-            name: {key: value for key, value in asdict(features[name]).items() if value is not None}
-            for name in sorted(features)
-        }
+    raw: dict[str, object] = {
+        "features": {name: _without_none(features[name]) for name in sorted(features)}
     }
+    if jobs:
+        raw["jobs"] = {name: _without_none(jobs[name]) for name in sorted(jobs)}
     return json.dumps(raw, indent=2, sort_keys=True) + "\n"

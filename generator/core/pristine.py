@@ -18,6 +18,7 @@ from pathlib import Path
 from generator.core.changes import Changes
 from generator.core.git import git_result, is_repository, resolve, run_git
 from generator.core.manifest import MANIFEST, FeatureRecord, digest
+from generator.core.outcome import Outcome
 
 REF = "refs/fastapi-gen/pristine"
 PENDING_REF = "refs/fastapi-gen/pending"
@@ -154,6 +155,17 @@ def apply_and_record(changes: Changes, root: Path, what: str) -> None:
     )  # fmt: skip
     changes.apply(root)
     advance(git, root, record, expected=tip_before)
+
+
+def carry_out(
+    changes: Changes, root: Path, what: str, *, dry_run: bool, summary: str, next_steps: list[str]
+) -> Outcome:
+    """A planned command to its end: in a dry run only its steps, else written and recorded."""
+    steps = changes.describe(root)
+    if dry_run:
+        return Outcome(steps, dry_run=True)
+    apply_and_record(changes, root, what)
+    return Outcome(steps, summary=summary, next_steps=next_steps)
 
 
 def _commit_tree(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from generator.core.existing import ExistingProject
 from generator.core.outcome import Outcome, Step
-from generator.core.pristine import apply_and_record
+from generator.core.pristine import apply_and_record, carry_out
 from generator.feature.plan import FeatureRequest, plan_add_feature, plan_remove_feature
 
 
@@ -17,15 +17,11 @@ def add_feature(start: Path, request: FeatureRequest, *, dry_run: bool = False) 
     """Add a feature to the project at or above ``start``; with ``dry_run`` only plan it."""
     project = ExistingProject.locate(start)
     changes, names = plan_add_feature(project, request)
-    steps = changes.describe(project.root)
-    if dry_run:
-        return Outcome(steps, dry_run=True)
-    apply_and_record(changes, project.root, f"add-feature {names.plural}")
-    return Outcome(
-        steps,
+    return carry_out(
+        changes, project.root, f"add-feature {names.plural}", dry_run=dry_run,
         summary=f"Added {names.plural} at {project.api_prefix}/{names.url}.",
         next_steps=[project.run("alembic upgrade head"), project.run("pytest")],
-    )
+    )  # fmt: skip
 
 
 def remove_feature(

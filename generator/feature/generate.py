@@ -30,20 +30,9 @@ def _frozenset_source(items: list[str]) -> str:
 
 
 def render_files(context: FeatureContext, migration: Path) -> dict[Path, str]:
-    import jinja2
+    from generator.render.compiled import code_templates
 
-    from generator.render.compiled import disk_cache
-    from generator.render.template import template_root
-
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(template_root() / "template" / "feature"),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        bytecode_cache=disk_cache(),
-    )
+    environment = code_templates("feature")
     environment.filters["pyrepr"] = repr
     environment.filters["pyfrozenset"] = _frozenset_source
     environment.filters["pyset"] = _set_source

@@ -210,7 +210,8 @@ def plan_add_feature(
         revision=revision,
         files={str(path): manifest.digest(text) for path, text in sorted(files.items())},
     )
-    changes = Changes(writes={**files, Path(manifest.MANIFEST): manifest.dump(records) or ""})
+    text = manifest.dump(records, manifest.load_jobs(project.root)) or ""
+    changes = Changes(writes={**files, Path(manifest.MANIFEST): text})
     return changes, names
 
 
@@ -286,6 +287,13 @@ def plan_remove_feature(
             )
         raise InvalidInput(f"There is no feature '{name}' to remove.")
 
+    jobs = manifest.load_jobs(project.root)
+    held = sorted(job for job, record in jobs.items() if record.feature == names.plural)
+    if held:
+        raise InvalidInput(
+            f"Not removing '{names.plural}': its jobs {', '.join(held)} live in its tasks.py; "
+            "remove them first with remove-job."
+        )
     problems = []
     referrers = _references_to(names.plural, records)
     if referrers:
@@ -344,7 +352,7 @@ def plan_remove_feature(
         if _exists(project.root / path) and not (path == migration and head != record.revision)
     ]
     del records[names.plural]
-    text = manifest.dump(records)
+    text = manifest.dump(records, jobs)
     changes = Changes(
         deletes=deletes,
         prune=[FEATURES_DIR / names.plural, TESTS_FEATURES_DIR / names.plural],

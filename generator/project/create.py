@@ -71,6 +71,7 @@ def create_project(spec: ProjectSpec) -> CreatedProject:
         description=str(answers["description"]),
         database=Database(answers["database"]),
         auth=bool(answers["auth"]),
+        jobs=bool(answers.get("jobs", False)),
         commit=commit,
         lock=lock,
     )
@@ -120,6 +121,8 @@ def _render(staging: Path, spec: ProjectSpec, name: ProjectName) -> Mapping[str,
         data["database"] = spec.database.value
     if spec.auth is not None:
         data["auth"] = spec.auth
+    if spec.jobs is not None:
+        data["jobs"] = spec.jobs
     if spec.api_prefix is not None:
         data["api_prefix"] = spec.api_prefix
     return render_answers(staging, data, interactive=spec.interactive)

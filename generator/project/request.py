@@ -37,6 +37,8 @@ class ProjectSpec:
     description: str | None = None
     database: Database | None = None
     auth: bool | None = None
+    jobs: bool | None = None
+    """Background jobs on Redis (Taskiq) with an outbox; the template's default is off."""
     api_prefix: str | None = None
     """Where the API is served, e.g. ``/api/v1``; ``""`` for the root."""
     git: bool = True
@@ -54,6 +56,7 @@ class CreatedProject:
     description: str
     database: Database
     auth: bool
+    jobs: bool
     commit: str | None
     """The initial commit's hash; ``None`` when created with ``--no-git``."""
     lock: "LockOutcome"

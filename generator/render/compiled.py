@@ -69,6 +69,22 @@ def disk_cache() -> DiskCache | None:
     return DiskCache(directory) if directory is not None else None
 
 
+def code_templates(folder: str) -> jinja2.Environment:
+    """The Jinja of the templates a command renders itself (template/<folder>): whole lines of
+    Python, every name defined, nothing escaped, compiled once into the disk cache."""
+    from generator.render.template import template_root
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_root() / "template" / folder),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        bytecode_cache=disk_cache(),
+    )
+
+
 def _settings(environment: jinja2.Environment) -> str:
     """Everything besides the source that the compiled code of a template depends on."""
     extensions = sorted(

@@ -9,15 +9,17 @@ three-way merge that keeps the user's edits. The user's tree is touched only by 
 
 import re
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 import generator
 from generator.core import pristine
 from generator.core.errors import InvalidInput, OperationFailed
 from generator.core.existing import VERSIONS_DIR, ExistingProject
 from generator.core.git import find_git, git_defaults, git_result, is_repository, resolve, run_git
-from generator.core.manifest import load
+from generator.core.manifest import MANIFEST, dump, load, load_jobs
 from generator.core.migrations import read_revisions, single_head
 from generator.core.outcome import Outcome, Step
 from generator.render.answers import ANSWERS_FILE, VERSION_KEY, read_answers, render_answers
@@ -53,6 +55,9 @@ class UpdateConflict(OperationFailed):
         self.result = result
 
 
+SWITCHABLE = frozenset({"jobs"})
+"""Template options `update` can turn on in an existing project."""
+
 _VERBS = {"A": "create", "M": "update", "D": "delete"}
 
 
@@ -64,9 +69,20 @@ def _steps(name_status: str) -> list[Step]:
     ]
 
 
-def update_project(start: Path, *, dry_run: bool = False) -> UpdateResult:
-    """Merge the installed template's changes into the project; see the module docstring."""
+def update_project(
+    start: Path, *, dry_run: bool = False, turn_on: Sequence[str] = ()
+) -> UpdateResult:
+    """Merge the installed template's changes into the project; see the module docstring.
+
+    `turn_on` names template options to switch on on the way (``jobs``): the render then has
+    them, and the merge brings their files, and their migration on top of the project's head.
+    An option is only ever turned on: what it added to the databases stays.
+    """
     project = ExistingProject.locate(start)
+    for option in turn_on:
+        if option not in SWITCHABLE:
+            raise InvalidInput(f"update cannot turn on '{option}'.")
+    turn_on = [option for option in turn_on if project.answers.get(option) is not True]
     root = project.root
     git = find_git()
     if not is_repository(git, root):
@@ -99,8 +115,17 @@ def update_project(start: Path, *, dry_run: bool = False) -> UpdateResult:
         )
 
     with tempfile.TemporaryDirectory(prefix="fastapi-gen-update-") as scratch:
-        recorded = run_git(git, root, "ls-tree", "-r", "--name-only", "-z", base)
-        fresh = render_fresh(project, Path(scratch), frozenset(recorded.split("\0")))
+        recorded = frozenset(
+            run_git(git, root, "ls-tree", "-r", "--name-only", "-z", base).split("\0")
+        )
+        migrations = {
+            path: _shown(git, root, base, path)
+            for path in recorded
+            if PurePosixPath(path).parent == PurePosixPath(VERSIONS_DIR.as_posix())
+        }
+        fresh = render_fresh(
+            project, Path(scratch), recorded, dict.fromkeys(turn_on, True), migrations
+        )
         target = pristine.commit_directory(
             git, root, fresh, parent=base, version=new_version,
             what=f"Update to fastapi-gen {new_version} (from {old_version})",
@@ -118,6 +143,9 @@ def update_project(start: Path, *, dry_run: bool = False) -> UpdateResult:
     )
     if result.up_to_date or dry_run:
         return result
+    what = f"Updated from fastapi-gen {old_version} to {new_version}."
+    if turn_on:
+        what = f"Turned on {', '.join(turn_on)}; up to date with fastapi-gen {new_version}."
     conflicts = _merge(git, root, target)
     if conflicts:
         run_git(git, root, "update-ref", pristine.PENDING_REF, target)
@@ -125,7 +153,7 @@ def update_project(start: Path, *, dry_run: bool = False) -> UpdateResult:
     pristine.advance(git, root, target, expected=kept)
     return replace(
         result,
-        summary=f"Updated from fastapi-gen {old_version} to {new_version}.",
+        summary=what,
         next_steps=[project.run("alembic upgrade head"), project.run("pytest")],
         commit=run_git(git, root, "rev-parse", "HEAD"),
     )
@@ -156,19 +184,26 @@ def _newer(recorded: str, installed: str) -> bool:
 
 
 def render_fresh(
-    project: ExistingProject, directory: Path, recorded: frozenset[str] = frozenset()
+    project: ExistingProject,
+    directory: Path,
+    recorded: frozenset[str] = frozenset(),
+    changed: Mapping[str, Any] | None = None,
+    recorded_migrations: Mapping[str, str] | None = None,
 ) -> Path:
     """What the installed generator makes of this project's answers and features.
 
     `recorded` holds the paths of the last record. A migration the new template brings (one
     that is not among them) is applied on top of the project's head, after the features'
     revisions: those are already applied to the project's databases and must not change.
+    `recorded_migrations` holds the record's text of its migrations: a template migration
+    that an earlier update put on top of the features (an option turned on later) is put
+    there again, after the features are added with the revision ids they have.
     """
     from generator.feature import FeatureRequest, plan_add_feature
 
     fresh = directory / "project"
     fresh.mkdir()
-    answers = read_answers(project.root)
+    answers = {**read_answers(project.root), **(changed or {})}
     render_answers(fresh, {key: value for key, value in answers.items() if key[:1] != "_"})
     brought = {
         path: path.read_text(encoding="utf-8")
@@ -176,6 +211,9 @@ def render_fresh(
         if path.relative_to(fresh).as_posix() not in recorded
     } if recorded else {}  # fmt: skip
     for path in brought:
+        path.unlink()
+    placed = _placed_elsewhere(fresh, recorded_migrations or {})
+    for path in placed:
         path.unlink()
     records = load(project.root)
     for name, record in sorted(records.items(), key=lambda item: item[1].revision):
@@ -189,6 +227,20 @@ def render_fresh(
         )
         changes, _ = plan_add_feature(ExistingProject.locate(fresh), request)
         changes.apply(fresh)
+        # Back where the record has it, before a later feature's revision builds on it.
+        for path in [path for path, (_, down) in placed.items() if down == record.revision]:
+            text, down = placed.pop(path)
+            path.write_text(_on_top_of(text, down), encoding="utf-8")
+    jobs = load_jobs(project.root)
+    if jobs:
+        from generator.job import render_jobs
+
+        for path, text in render_jobs(fresh, jobs).items():
+            (fresh / path).parent.mkdir(parents=True, exist_ok=True)
+            (fresh / path).write_text(text, encoding="utf-8")
+        (fresh / MANIFEST).write_text(dump(load(fresh), jobs) or "", encoding="utf-8")
+    for path, (text, down) in placed.items():
+        path.write_text(_on_top_of(text, down), encoding="utf-8")
     # On top of the user's own revisions too: the project's migrations keep a single head.
     users_head = single_head(read_revisions(project.root / VERSIONS_DIR)) if brought else None
     for path, text in brought.items():
@@ -200,6 +252,25 @@ def render_fresh(
 
 _DOWN = re.compile(r'(?m)^(down_revision(?:: [^=]+)? = )("[^"]*"|None)$')
 _REVISES = re.compile(r"(?m)^Revises: .*$")
+
+
+def _down_revision(migration: str) -> str | None:
+    match = _DOWN.search(migration)
+    return match.group(2).strip('"') if match and match.group(2) != "None" else None
+
+
+def _placed_elsewhere(
+    fresh: Path, recorded: Mapping[str, str]
+) -> dict[Path, tuple[str, str | None]]:
+    """The fresh render's migrations that the record has after another revision than the
+    template puts them: each with its text and the revision it follows in the record."""
+    placed = {}
+    for path in sorted((fresh / VERSIONS_DIR).glob("*.py")):
+        old = recorded.get(path.relative_to(fresh).as_posix())
+        text = path.read_text(encoding="utf-8")
+        if old is not None and _down_revision(old) != _down_revision(text):
+            placed[path] = (text, _down_revision(old))
+    return placed
 
 
 def _on_top_of(migration: str, head: str | None) -> str:

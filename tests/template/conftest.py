@@ -24,11 +24,13 @@ class Variant:
     auth: bool
     features: bool = False
     """Render, then add FEATURES with add-feature."""
+    jobs: bool = False
 
     @property
     def id(self) -> str:
         auth = "auth" if self.auth else "noauth"
-        return f"{self.database}-{auth}{'-features' if self.features else ''}"
+        features, jobs = "-features" if self.features else "", "-jobs" if self.jobs else ""
+        return f"{self.database}-{auth}{features}{jobs}"
 
 
 VARIANTS = [
@@ -36,7 +38,10 @@ VARIANTS = [
     for features in (False, True)
     for database in ("sqlite", "postgresql")
     for auth in (True, False)
-]
+] + [Variant(database, auth=True, jobs=True) for database in ("sqlite", "postgresql")]
+
+# What add-job adds to the jobs variants: a periodic job of its own package, a job of a feature.
+JOBS = [["purge", "--schedule", "0 3 * * 1-5"], ["welcome", "--feature", "users"]]
 
 # Together: every field type and modifier, a reference chain, a feature of references only, a
 # tree (a reference to its own table) with soft deletes, many-to-many links, and (with auth) a
@@ -191,10 +196,15 @@ def project(
     request: pytest.FixtureRequest, copie_session: Copie, template_dir: Path, mypy_cache: Path
 ) -> Project:
     variant: Variant = request.param
-    path = render(copie_session, template_dir, database=variant.database, auth=variant.auth)
+    path = render(
+        copie_session, template_dir, database=variant.database, auth=variant.auth, jobs=variant.jobs
+    )
     env = database_env(variant, variant.id.replace("-", "_"), path)
     project = Project(path=path, variant=variant, env={**env, "MYPY_CACHE_DIR": str(mypy_cache)})
     if variant.features:
         for arguments in FEATURES + (AUTH_FEATURES if variant.auth else []):
             project.check("fastapi-gen", "add-feature", *arguments)
+    if variant.jobs:
+        for arguments in JOBS:
+            project.check("fastapi-gen", "add-job", *arguments)
     return project

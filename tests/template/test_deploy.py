@@ -11,7 +11,6 @@ and checks a route the app has, as a user other than root.
 import json
 import os
 import re
-import shlex
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,7 +79,9 @@ def dotenv(text: str) -> dict[str, str]:
 )
 def project(request: pytest.FixtureRequest, copie_session: Copie, template_dir: Path) -> Project:
     variant: Variant = request.param
-    path = render(copie_session, template_dir, database=variant.database, auth=variant.auth)
+    path = render(
+        copie_session, template_dir, database=variant.database, auth=variant.auth, jobs=variant.jobs
+    )
     return Project(path=path, variant=variant)
 
 
@@ -144,7 +145,8 @@ def test_the_app_waits_for_healthy_services_its_urls_name(
     redis = urlsplit(environment["RATE_LIMIT_STORAGE_URL"])
 
     expected = {"redis"} | ({"db"} if project.variant.database == "postgresql" else set())
-    assert set(depends_on) == expected
+    assert set(depends_on) == expected | {"migrate"}
+    assert depends_on.pop("migrate") == {"condition": "service_completed_successfully"}
     for name, condition in depends_on.items():
         assert condition == {"condition": "service_healthy"}
         healthcheck = compose[name]["healthcheck"]
@@ -201,10 +203,8 @@ def test_the_dockerfile_builds_from_the_lock_and_serves_the_app(
 
     # What it runs, on which port, and the route its health check asks for.
     command = json.loads(keywords["CMD"])
-    assert command[:2] == ["sh", "-c"]
-    started = shlex.split(command[2])
-    assert started[:4] == ["alembic", "upgrade", "head", "&&"]
-    uvicorn = started[started.index("uvicorn") + 1 :]
+    assert "alembic" not in command  # compose's migrate service runs it, once
+    uvicorn = command[command.index("uvicorn") + 1 :]
     port = uvicorn[uvicorn.index("--port") + 1]
     assert keywords["EXPOSE"] == port
     assert compose["app"]["ports"] == [f"{port}:{port}"]
@@ -216,3 +216,57 @@ def test_the_dockerfile_builds_from_the_lock_and_serves_the_app(
     seen = inspect(project, uvicorn[0], {}, probe=health.group(2))
     assert seen["app"] == "FastAPI"
     assert seen["probe"] == 200
+
+
+def test_migrations_run_once_before_every_service_of_the_image(
+    project: Project, compose: dict[str, dict[str, object]]
+) -> None:
+    migrate = compose["migrate"]
+    assert migrate["command"] == ["alembic", "upgrade", "head"]
+    assert migrate["restart"] == "no"
+    of_the_image = {name for name, service in compose.items() if service.get("build") == "."}
+    expected = {"migrate", "app"} | ({"worker", "scheduler"} if project.variant.jobs else set())
+    assert of_the_image == expected
+    for name in of_the_image - {"migrate"}:
+        depends_on = compose[name]["depends_on"]
+        assert isinstance(depends_on, dict)
+        assert depends_on["migrate"] == {"condition": "service_completed_successfully"}
+        # The same settings as the app: the same database and Redis.
+        assert compose[name]["environment"] == compose["migrate"]["environment"]
+    for name in expected - {"migrate", "app"}:  # the app's check is the image's HEALTHCHECK
+        healthcheck = compose[name]["healthcheck"]
+        assert isinstance(healthcheck, dict)
+        assert healthcheck["test"]
+
+
+def test_the_worker_and_scheduler_run_the_projects_own_entry_points(
+    project: Project, compose: dict[str, dict[str, object]]
+) -> None:
+    if not project.variant.jobs:
+        assert not {"worker", "scheduler"} & set(compose)
+        assert not (project.path / "app/worker.py").exists()
+        return
+    environment = compose["worker"]["environment"]
+    assert isinstance(environment, dict)
+    broker = urlsplit(environment["JOBS_BROKER_URL"])
+    assert (broker.hostname, broker.port) == ("redis", 6379)
+    for name, entry in (("worker", "app.worker:broker"), ("scheduler", "app.worker:scheduler")):
+        command = compose[name]["command"]
+        assert isinstance(command, list)
+        assert command[:2] == ["taskiq", name]
+        assert command[2] == entry
+        module, _, attribute = entry.partition(":")
+        found = subprocess.run(
+            [
+                str(BIN / "python"),
+                "-c",
+                f"import {module}; print(type({module}.{attribute}).__name__)",
+            ],
+            cwd=project.path,
+            env={"PATH": os.environ["PATH"], "JOBS_BROKER_URL": "redis://redis:6379/1"},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert found.returncode == 0, found.stderr
+        assert found.stdout.strip() == {"worker": "RedisStreamBroker"}.get(name, "TaskiqScheduler")

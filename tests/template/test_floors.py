@@ -37,12 +37,17 @@ def floors(pyproject: Path) -> dict[str, str]:
     return found
 
 
-@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+# --jobs brings direct dependencies of its own (and raises redis's floor): one variant has it.
+@pytest.mark.parametrize(
+    ("database", "jobs"),
+    [("sqlite", False), ("postgresql", False), ("postgresql", True)],
+    ids=["sqlite", "postgresql", "postgresql-jobs"],
+)
 def test_the_suite_passes_on_the_lowest_allowed_versions(
-    copie: Copie, template_dir: Path, tmp_path: Path, database: str
+    copie: Copie, template_dir: Path, tmp_path: Path, database: str, jobs: bool
 ) -> None:
-    variant = Variant(database, auth=True, features=True)
-    path = render(copie, template_dir, database=database, auth=True)
+    variant = Variant(database, auth=True, features=True, jobs=jobs)
+    path = render(copie, template_dir, database=database, auth=True, jobs=jobs)
     project = Project(path=path, variant=variant, env=database_env(variant, "floors", path))
     for arguments in FEATURES:
         project.check("fastapi-gen", "add-feature", *arguments)

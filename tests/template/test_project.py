@@ -8,6 +8,9 @@ from tests.template.conftest import AUTH_FEATURES, FEATURES, Project
 EXPECTED_TESTS = {True: 251, False: 137}
 # The same after add-feature has added FEATURES (and, with auth, AUTH_FEATURES).
 EXPECTED_TESTS_WITH_FEATURES = {True: 992, False: 441}
+# What --jobs adds to a project's own suite (tests/core/test_jobs.py, a settings test), then
+# add-job's JOBS.
+JOBS_TESTS = 6 + 5
 # Tool output inside a project, not rendered from the template.
 CACHES = frozenset(
     {".git", ".ruff_cache", ".mypy_cache", ".pytest_cache", "__pycache__", ".coverage"}
@@ -44,7 +47,7 @@ def test_its_own_test_suite_passes(project: Project) -> None:
         assert passed >= base + features * MIN_TESTS_PER_FEATURE
         assert passed == EXPECTED_TESTS_WITH_FEATURES[project.variant.auth]
     else:
-        assert passed == base
+        assert passed == base + (JOBS_TESTS if project.variant.jobs else 0)
 
 
 def test_lint_and_format_are_clean(project: Project) -> None:

@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 from pytest_copie.plugin import Copie
 
-from tests.template.conftest import AUTH_FEATURES, FEATURES, VARIANTS, Project, Variant, render
+from tests.template.conftest import (
+    AUTH_FEATURES,
+    FEATURES,
+    JOBS,
+    VARIANTS,
+    Project,
+    Variant,
+    render,
+)
 
 FIRST_PARTY = frozenset({"app", "tests", "migrations"})
 # Functions that change the standard library's behaviour for the whole process.
@@ -108,11 +116,15 @@ def python_files(root: Path) -> list[Path]:
 def project(request: pytest.FixtureRequest, copie_session: Copie, template_dir: Path) -> Project:
     """Rendered, features added; no database: only the code is read."""
     variant: Variant = request.param
-    path = render(copie_session, template_dir, database=variant.database, auth=variant.auth)
+    path = render(
+        copie_session, template_dir, database=variant.database, auth=variant.auth, jobs=variant.jobs
+    )
     project = Project(path=path, variant=variant)
     if variant.features:
         for arguments in FEATURES + (AUTH_FEATURES if variant.auth else []):
             project.check("fastapi-gen", "add-feature", *arguments)
+    for arguments in JOBS if variant.jobs else []:
+        project.check("fastapi-gen", "add-job", *arguments)
     return project
 
 
