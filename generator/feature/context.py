@@ -265,6 +265,16 @@ class FeatureContext:
         ]
 
     @property
+    def bound_cases(self) -> list[tuple[str, object]]:
+        """Values at each field's bounds: the API takes them."""
+        return [(view.name, value) for view in self.fields for value in view.at_bounds]
+
+    @property
+    def beyond_bound_cases(self) -> list[tuple[FieldView, object]]:
+        """Values just beyond each field's bounds: the database refuses them too."""
+        return [(view, value) for view in self.fields for value in view.beyond_bounds]
+
+    @property
     def ref_names(self) -> list[str]:
         return [view.name for view in self.refs]
 
@@ -314,7 +324,8 @@ TEMPLATE_NAMES = (
     "guards_writes", "signed_in_reads", "write", "router_auth", "access", "auth", "api_prefix",
     "check_user", "create_user", "checks", "samples", "concurrent_creates", "unique_samples",
     "required_names", "required_fields", "defaults", "invalid_values", "invalid_filters",
-    "ref_names", "update_field", "non_nullable_names", "filter_names", "sort_cases",
+    "bound_cases", "beyond_bound_cases", "ref_names", "update_field", "non_nullable_names",
+    "filter_names", "sort_cases",
     "unique_names", "shared_unique_names", "revision", "down_revision",
 )  # fmt: skip
 """What the templates read: every name a property (or field) of FeatureContext."""

@@ -170,6 +170,7 @@ def plan_add_feature(
             else None,
             per_owner=private,
             live_only=request.soft_delete,
+            database=project.database,
         )
         for spec in specs
     ]

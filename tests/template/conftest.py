@@ -38,7 +38,7 @@ VARIANTS = [
     for auth in (True, False)
 ]
 
-# Together: every field type and modifier, a reference chain, a feature of references only, a
+# Together: every field type and modifier (bounds too), a reference chain, a feature of references only, a
 # tree (a reference to its own table) with soft deletes, many-to-many links, and (with auth) a
 # public feature that points at users and one feature per access policy.
 FEATURES = [
@@ -53,14 +53,14 @@ FEATURES = [
     ],
     [
         "order-items",
-        "title:str:80",
-        "total:decimal:10:2",
+        "title:str:80:min_length=2",
+        "total:decimal:10:2:min=0",
         "status:enum:pending:paid:shipped:default=pending",
-        "placed_on:date:optional",
-        "due_at:datetime:optional",
+        "placed_on:date:optional:max=2099-12-31",
+        "due_at:datetime:optional:min=2024-01-01T00:00:00+00:00",
         "reference:uuid:unique:index",
-        "weight:float:optional",
-        "quantity:int:default=1",
+        "weight:float:optional:min=0.5",
+        "quantity:int:min=1:max=1000:default=1",
         "extra:json:optional",
         "discount:decimal:3:3:optional",
         "customer:ref:customers",
