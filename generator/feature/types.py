@@ -921,10 +921,10 @@ def check_bounds(spec: FieldSpec) -> None:
     narrow = low is not None and high is not None and (high - low) / kind.ordered.step(spec)
     if spec.unique and narrow is not False and narrow < UNIQUE_SPAN:
         raise refuse(
-                token,
-                f"a unique field needs at least {UNIQUE_SPAN} values between min= and max= "
-                "(its generated tests create that many rows)",
-            )
+            token,
+            f"a unique field needs at least {UNIQUE_SPAN} values between min= and max= "
+            "(its generated tests create that many rows)",
+        )
 
 
 UNIQUE_SPAN = 100

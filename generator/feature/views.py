@@ -85,6 +85,21 @@ class FieldView:
         return self.kind.query is not None and not self.is_many
 
     @property
+    def ranged(self) -> bool:
+        """The list filters it by bounds, `NAME_min` and `NAME_max` (both inclusive)."""
+        return self.kind.ordered is not None
+
+    @property
+    def set_filter(self) -> bool:
+        """The list filters it by a set of values: the parameter repeated, `?NAME=a&NAME=b`."""
+        return self.kind.own_class or (self.is_reference and not self.is_many)
+
+    @property
+    def searched(self) -> bool:
+        """The list filters it by a case-insensitive substring, `NAME_contains`."""
+        return self.spec.search
+
+    @property
     def is_reference(self) -> bool:
         return self.kind.reference
 

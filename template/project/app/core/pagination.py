@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.bounds import INT32_MAX
 
 MAX_LIMIT = 100
+MAX_SET = 100
+"""The most values one set filter (`?status=a&status=b`) takes."""
 
 ModelT = TypeVar("ModelT")
 ItemT = TypeVar("ItemT")
