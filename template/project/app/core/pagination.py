@@ -1,4 +1,4 @@
-"""Limit/offset pagination with a total, shared by every list endpoint."""
+"""Limit/offset pagination with a total and RFC 8288 links, shared by every list endpoint."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -8,6 +8,7 @@ from fastapi import Depends, Query
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import URL
 
 from app.core.bounds import INT32_MAX
 
@@ -46,6 +47,10 @@ class Paginated(Generic[ModelT]):
     limit: int
     offset: int
 
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.items) < self.total
+
 
 class Page(BaseModel, Generic[ItemT]):
     """One page of results as the API returns it."""
@@ -56,6 +61,7 @@ class Page(BaseModel, Generic[ItemT]):
     total: int
     limit: int
     offset: int
+    has_next: bool
 
 
 async def paginate(
@@ -75,3 +81,18 @@ async def paginate(
         count: Select[Any] = select(func.count()).select_from(statement.order_by(None).subquery())
         total = (await session.execute(count)).scalar_one()
     return Paginated(items=items, total=total, limit=params.limit, offset=params.offset)
+
+
+def page_links(url: URL, page: Paginated[Any]) -> str:
+    """The `Link` header of a page (RFC 8288): first, prev, next and last, each the request's own
+    URL (its filters and sort kept) with another offset."""
+    offsets = {"first": 0}
+    if page.offset > 0:
+        offsets["prev"] = max(min(page.offset, page.total) - page.limit, 0)
+    if page.has_next:
+        offsets["next"] = page.offset + page.limit
+    offsets["last"] = max(page.total - 1, 0) // page.limit * page.limit
+    return ", ".join(
+        f'<{url.include_query_params(limit=page.limit, offset=offset)}>; rel="{rel}"'
+        for rel, offset in offsets.items()
+    )
