@@ -286,6 +286,15 @@ def add_feature(
             "and restore them with POST /{id}/restore.",
         ),
     ] = False,
+    pagination: Annotated[
+        str,
+        typer.Option(
+            "--pagination",
+            metavar="offset|cursor",
+            help="List pages by limit and offset, or by an opaque signed cursor (keyset pages: "
+            "a deep page costs what the first does). Cursor pages need auth.",
+        ),
+    ] = "offset",
     project: ProjectOption = None,
     dry_run: DryRunOption = False,
 ) -> None:
@@ -300,6 +309,7 @@ def add_feature(
             write=write,
             public=public,
             soft_delete=soft_delete,
+            pagination=pagination,
         )
         _show_outcome(add_feature(project or Path.cwd(), request, dry_run=dry_run))
 

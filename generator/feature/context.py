@@ -36,6 +36,8 @@ class FeatureContext:
     policy: Policy | None
     """None in a project without users, where anyone reads and writes every row."""
     soft_delete: bool = False
+    cursor: bool = False
+    """Lists answer keyset pages with a signed cursor, not offset pages."""
     revision: str = ""
     down_revision: str | None = None
 
@@ -256,6 +258,11 @@ class FeatureContext:
     def sort_keys(self) -> list[str]:
         return ["id", "created_at", "updated_at"] + [view.name for view in self.sortable]
 
+    @property
+    def sort_orders(self) -> list[str]:
+        """Every value `sort` takes: each key, ascending then descending."""
+        return [order for key in self.sort_keys for order in (key, f"-{key}")]
+
     # -- test data ---------------------------------------------------------------------------
 
     @property
@@ -359,7 +366,8 @@ TEMPLATE_NAMES = (
     "names", "cls", "var", "fields", "columns", "links", "scalars", "refs", "enums",
     "enum_classes", "ref_targets", "self_refs", "made_refs", "users_refs", "owned_refs",
     "unique_fields", "unique_constraints", "indexes", "filterable", "sortable", "sort_keys",
-    "owned", "soft_delete", "partial_uniques", "soft_deleted_refs", "private",
+    "sort_orders",
+    "owned", "soft_delete", "cursor", "partial_uniques", "soft_deleted_refs", "private",
     "guards_writes", "signed_in_reads", "write", "router_auth", "access", "auth", "api_prefix",
     "check_user", "create_user", "checks", "samples", "concurrent_creates", "unique_samples",
     "required_names", "required_fields", "defaults", "invalid_values", "invalid_filters",

@@ -38,9 +38,10 @@ VARIANTS = [
     for auth in (True, False)
 ]
 
-# Together: every field type and modifier (bounds too), a reference chain, a feature of references only, a
-# tree (a reference to its own table) with soft deletes, many-to-many links, and (with auth) a
-# public feature that points at users and one feature per access policy.
+# Together: every field type and modifier (bounds and search too), a reference chain, a feature
+# of references only, a tree (a reference to its own table) with soft deletes, many-to-many
+# links, and (with auth) a public feature that points at users, one feature per access policy
+# and one with cursor pages.
 FEATURES = [
     [
         "customers",
@@ -53,7 +54,7 @@ FEATURES = [
     ],
     [
         "order-items",
-        "title:str:80:min_length=2",
+        "title:str:80:min_length=2:search",
         "total:decimal:10:2:min=0",
         "status:enum:pending:paid:shipped:default=pending",
         "placed_on:date:optional:max=2099-12-31",
@@ -77,7 +78,9 @@ FEATURES = [
 # --public is --read anyone --write user; the other five follow, small to keep CI quick.
 AUTH_FEATURES = [
     ["Tag", "label:str:40:unique", "author:ref:users:optional", "--public"],
-    ["products", "title:str:80", "price:decimal:8:2", "--read", "user", "--write", "admin"],
+    # Keyset pages, signed with the project's SECRET_KEY.
+    ["products", "title:str:80:search", "price:decimal:8:2:min=0", "--read", "user", "--write",
+     "admin", "--pagination", "cursor"],
     ["brands", "name:str:40:unique", "--read", "anyone", "--write", "admin", "--soft-delete"],
     ["posts", "title:str:80:unique", "customer:ref:customers:optional", "--read", "anyone",
      "--write", "owner"],
