@@ -507,7 +507,9 @@ DECIMAL = Kind(
     check=_decimal_check,
     ordered=Ordered(
         step=lambda spec: Decimal(1).scaleb(-known(spec.scale)),
-        steps=lambda field, n, imports: f"Decimal({n}).scaleb(-{field.spec.scale})",
+        steps=lambda field, n, imports: (
+            f"Decimal({n}).scaleb(-{field.spec.scale})" if field.spec.scale else f"Decimal({n})"
+        ),
         as_json=lambda spec, value: format(
             Decimal(str(value)).quantize(Decimal(1).scaleb(-known(spec.scale))), "f"
         ),

@@ -337,7 +337,7 @@ class FieldView:
         if ordered is not None:
             if low is not None and high is not None:
                 span = int((high - low) / ordered.step(self.spec)) + 1
-                n_expression = f"({n_expression} % {span})"
+                n_expression = f"{n_expression} % {span}"  # binds before + and -
             origin = self.value_source(
                 self.spec.minimum if low is not None else self.spec.maximum, imports
             )
