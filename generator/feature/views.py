@@ -268,6 +268,17 @@ class FieldView:
             values.append("x" * (self.spec.min_length - 1))
         return values
 
+    @property
+    def beyond_bounds_stored(self) -> list[object]:
+        """The values beyond the bounds that the column can hold (the CHECK is what refuses
+        them): 10 past `max=9` of a decimal of one digit overflows the column instead."""
+        rules = self.kind.default
+        return [
+            value
+            for value in self.beyond_bounds
+            if rules is None or rules.problem(self.spec, str(value)) is None
+        ]
+
     def value_source(self, value: object, imports: Imports) -> str:
         """A JSON value of the field as the Python value the ORM takes."""
         rules = self.kind.default
