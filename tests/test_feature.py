@@ -651,3 +651,15 @@ def test_feature_names_near_the_auth_features_are_served(auth_project: ExistingP
         add(auth_project, name, "label:str")
     result = in_project(auth_project, "-W", "error", "-c", "import app.main")
     assert result.returncode == 0, result.stderr
+
+
+def test_a_reference_states_its_rule_in_the_model_and_the_migration(
+    auth_project: ExistingProject,
+) -> None:
+    add(auth_project, "tags", "label:str:40")
+    add(auth_project, "notes", "body:text", "tag:ref:tags:cascade", "other:ref:tags:optional")
+    models = read(auth_project, "app/features/notes/models.py")
+    assert 'ForeignKey("tags.id", ondelete="CASCADE")' in models
+    assert 'ForeignKey("tags.id", ondelete="SET NULL")' in models  # the optional default
+    with pytest.raises(InvalidInput, match="a reference to users cannot cascade"):
+        plan(auth_project, "posts", "body:text", "author:ref:users:cascade")

@@ -43,6 +43,14 @@ VALID: list[tuple[str, FieldType, dict[str, Any]]] = [
     ("phase:enum:in_progress:done2", FT.ENUM, {"choices": ("in_progress", "done2")}),
     ("customer:ref:customers", FT.REF, {"target": "customers"}),
     ("customer:ref:customer", FT.REF, {"target": "customer"}),
+    # What happens when the row referred to goes.
+    ("customer:ref:customers:cascade", FT.REF, {"target": "customers", "on_delete": "cascade"}),
+    ("customer:ref:customers:restrict", FT.REF, {"target": "customers", "on_delete": "restrict"}),
+    (
+        "customer:ref:customers:optional:set-null",
+        FT.REF,
+        {"target": "customers", "optional": True, "on_delete": "set-null"},
+    ),
     ("owner_name:str", FT.STR, {}),
     ("a1_b2", FT.STR, {}),
     ("none:str", FT.STR, {}),
@@ -122,7 +130,7 @@ VALID: list[tuple[str, FieldType, dict[str, Any]]] = [
 ]
 ATTRIBUTES = (
     "max_length", "precision", "scale", "choices", "target", "optional", "unique", "index",
-    "default", "minimum", "maximum", "min_length", "search",
+    "default", "on_delete", "minimum", "maximum", "min_length", "search",
 )  # fmt: skip
 
 
@@ -153,6 +161,10 @@ def test_a_reference_is_stored_in_a_name_id_column() -> None:
 
 # token -> a fragment of the reason the message must give
 INVALID: list[tuple[str, str]] = [
+    ("customer:ref:customers:set-null", "set-null needs an optional reference"),
+    ("customer:ref:customers:cascade:restrict", "a reference takes one rule"),
+    ("title:str:cascade", "'cascade' is a rule for ref fields"),
+    ("tags:refs:tags:restrict", "'restrict' is a rule for ref fields"),
     # Names
     ("Title:str", "snake_case"),
     ("1st:int", "snake_case"),

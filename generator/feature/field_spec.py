@@ -66,6 +66,8 @@ class FieldSpec:
     """`min_length=N`: the fewest characters a string holds."""
     search: bool = False
     """`search`: the list filters it by a case-insensitive substring."""
+    on_delete: str | None = None
+    """A reference's rule when its target goes (`cascade`, `restrict`, `set-null`), if given."""
     source: str = ""
     """The token the user typed, kept so the feature can be described and rebuilt."""
 

@@ -21,7 +21,10 @@ MODIFIERS = (
     "optional", "unique", "index", "search", "min=VALUE", "max=VALUE", "min_length=N",
     "default=VALUE",
 )  # fmt: skip
-FLAGS = frozenset({"optional", "unique", "index", "search"})
+ON_DELETE_RULES = ("cascade", "restrict", "set-null")
+"""What happens to the rows that refer to a row when it goes, for `ref` fields; without one
+a required reference restricts and an optional one is set to null."""
+FLAGS = frozenset({"optional", "unique", "index", "search", *ON_DELETE_RULES})
 BOUNDS = ("min=", "max=", "min_length=")
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
 _TYPE_NAMES = tuple(field_type.value for field_type in FieldType)
@@ -94,6 +97,16 @@ def _with_modifiers(spec: FieldSpec, modifiers: list[str]) -> FieldSpec:
             )
         flags.add(modifier)
         position += 1
+    rules = [rule for rule in ON_DELETE_RULES if rule in flags]
+    if rules and spec.type is not FieldType.REF:
+        raise refuse(
+            token,
+            f"'{rules[0]}' is a rule for ref fields, what happens when the row referred to goes",
+        )
+    if len(rules) > 1:
+        raise refuse(token, f"a reference takes one rule, got '{rules[0]}' and '{rules[1]}'")
+    if "set-null" in flags and "optional" not in flags:
+        raise refuse(token, "set-null needs an optional reference (add ':optional')")
     if default is not None:
         check_default(token, spec, default)
     for key in ("min", "max"):
@@ -111,6 +124,7 @@ def _with_modifiers(spec: FieldSpec, modifiers: list[str]) -> FieldSpec:
         minimum=bounds.get("min"),
         maximum=bounds.get("max"),
         min_length=_min_length(token, bounds.get("min_length")),
+        on_delete=rules[0] if rules else None,
     )
     check_bounds(spec)
     return spec

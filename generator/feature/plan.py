@@ -64,6 +64,11 @@ def _target(
                 f"Invalid field '{field.source}': a reference to users cannot be unique; "
                 "rows name the signed-in user, who would be limited to one."
             )
+        if field.on_delete == "cascade":
+            raise InvalidInput(
+                f"Invalid field '{field.source}': a reference to users cannot cascade; "
+                "deleting a user never deletes the rows that name them."
+            )
         return Target(names=feature_names("users"), owned=False)
     record = records.get(names.plural)
     if record is None:

@@ -27,6 +27,7 @@ CLASSES = frozenset(
         "PageParamsDep", "Paginated", "PatchModel", "Query", "Role", "Sequence", "SessionDep",
         "Settings", "StrEnum", "String", "Text", "Unprocessable", "User", "UniqueConstraint",
         "AsyncEngine", "Index", "KnownQuery", "Depends", "Row", "TypeVar", "UserRead", "Found",
+        "IntegrityError",
         # app/core/bounds.py: the types request bodies, filters and paths are checked against
         "DecimalText", "Digits", "FiniteFloat", "Int32", "IsoDate", "JsonBool", "JsonFloat",
         "JsonId", "JsonInt", "JsonObject", "NulFreeStr", "PathId", "RowId", "UtcDatetime",
@@ -43,6 +44,7 @@ SINGULARS = frozenset(
         "response", "client", "headers", "refs", "model", "select", "n", "error_responses",
         "deleted", "found", "row", "url", "linked_id", "kept", "link", "support", "change",
         "dt", "uuid", "itertools", "pytest", "sa", "op", "jwt", "app", "tests",
+        "now", "ancestor", "pointed_to", "linked", "references", "utcnow",
     }
 )  # fmt: skip
 """A feature's singular names a variable in the generated code: it must not hide one the code

@@ -139,7 +139,10 @@ class FieldView:
 
     @property
     def ondelete(self) -> str:
-        """A referenced row cannot be deleted while required references to it exist."""
+        """The reference's rule as SQL: as given, else a referenced row cannot be deleted while
+        required references to it exist, and optional ones are set to null."""
+        if self.spec.on_delete is not None:
+            return self.spec.on_delete.replace("-", " ").upper()
         return "SET NULL" if self.optional else "RESTRICT"
 
     def python_default(self, imports: Imports) -> str:

@@ -68,9 +68,9 @@ FEATURES = [
     ],
     # A reference to its own table (a tree), with soft deletes: unique among live rows.
     ["categories", "name:str:40:unique", "parent:ref:categories", "--soft-delete"],
-    # Only references, as a join table has; one to rows that may be soft-deleted.
-    ["favorites", "customer:ref:customers", "item:ref:order-items:optional",
-     "category:ref:categories:optional"],
+    # Only references, as a join table has, one per rule; one to rows that may be soft-deleted.
+    ["favorites", "customer:ref:customers:cascade", "item:ref:order-items:optional",
+     "category:ref:categories:optional:restrict"],
     # Many-to-many: to rows with owners (with auth), and to rows that may be soft-deleted.
     ["notes", "text:str:200", "items:refs:order-items", "categories:refs:categories"],
 ]  # fmt: skip
@@ -85,7 +85,7 @@ AUTH_FEATURES = [
     ["posts", "title:str:80:unique", "customer:ref:customers:optional", "--read", "anyone",
      "--write", "owner"],
     ["comments", "text:str:200", "post:ref:posts", "--read", "user", "--write", "owner"],
-    ["wikis", "body:text", "parent:ref:wikis", "--read", "user", "--write", "user"],
+    ["wikis", "body:text", "parent:ref:wikis:cascade", "--read", "user", "--write", "user"],
 ]  # fmt: skip
 
 

@@ -1,6 +1,6 @@
 """`Annotated` aliases for what most endpoints need, and the known-query check of API routers."""
 
-from typing import Annotated
+from typing import Annotated, get_args, get_origin
 
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
@@ -32,21 +32,45 @@ class KnownQuery:
     """
 
     def __init__(self, *models: type[BaseModel]) -> None:
-        self.names = frozenset(
-            field.alias or name for model in models for name, field in model.model_fields.items()
-        )
+        fields = {
+            field.alias or name: field
+            for model in models
+            for name, field in model.model_fields.items()
+        }
+        self.names = frozenset(fields)
+        self.lists = frozenset(name for name, field in fields.items() if _is_list(field.annotation))
 
     async def __call__(self, request: Request) -> None:
-        unknown = sorted(set(request.query_params) - self.names)
-        if unknown:
+        """Also refuse a single value given twice (`?limit=1&limit=50`): which one would win?"""
+        query = request.query_params
+        unknown = sorted(set(query) - self.names)
+        repeated = sorted(name for name in set(query) - self.lists if len(query.getlist(name)) > 1)
+        if unknown or repeated:
             raise RequestValidationError(
                 [
                     {
                         "type": "extra_forbidden",
                         "loc": ("query", name),
                         "msg": "Unknown query parameter",
-                        "input": request.query_params[name],
+                        "input": query[name],
                     }
                     for name in unknown
                 ]
+                + [
+                    {
+                        "type": "too_long",
+                        "loc": ("query", name),
+                        "msg": "Give this parameter once",
+                        "input": query.getlist(name),
+                    }
+                    for name in repeated
+                    if name in self.names
+                ]
             )
+
+
+def _is_list(annotation: object) -> bool:
+    """`list[int]`, `list[int] | None`: a parameter given once per value."""
+    return get_origin(annotation) in {list, set, tuple} or any(
+        _is_list(argument) for argument in get_args(annotation)
+    )
