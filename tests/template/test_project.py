@@ -7,7 +7,7 @@ from tests.template.conftest import AUTH_FEATURES, FEATURES, Project
 # The rendered project's own test suite, per variant: a drop means tests went missing.
 EXPECTED_TESTS = {True: 214, False: 142}
 # The same after add-feature has added FEATURES (and, with auth, AUTH_FEATURES).
-EXPECTED_TESTS_WITH_FEATURES = {True: 1013, False: 480}
+EXPECTED_TESTS_WITH_FEATURES = {True: 1030, False: 491}
 # Tool output inside a project, not rendered from the template.
 CACHES = frozenset(
     {".git", ".ruff_cache", ".mypy_cache", ".pytest_cache", "__pycache__", ".coverage"}
