@@ -208,7 +208,9 @@ Types:     str[:MAXLEN] (255), text, int, float, bool, date, datetime, uuid, jso
            decimal[:PRECISION:SCALE] (12:2), enum:VALUE1:VALUE2[:...],
            ref:FEATURE (a many-to-one reference; ref:users for a user),
            refs:FEATURE (many-to-many links: tags:refs:tags is tag_ids in JSON)
-Modifiers: optional, unique, index, default=VALUE (last: the value may hold ':')
+Modifiers: optional, unique, index, default=VALUE (last: the value may hold ':'),
+           min=VALUE, max=VALUE (int, float, decimal, date, datetime),
+           min_length=N and search (str, text)
 
 \b
 Enum values that spell a modifier go in one comma list:
@@ -218,9 +220,9 @@ Bounds both databases hold: int -2147483648..2147483647, MAXLEN up to
 
 \b
 Example:
-  fastapi-gen add-feature orders title:str:120 total:decimal:10:2 \\
-      status:enum:pending:paid:shipped:default=pending note:text:optional \\
-      customer:ref:customers
+  fastapi-gen add-feature orders title:str:120:search total:decimal:10:2:min=0 \\
+      quantity:int:min=1:max=1000 status:enum:pending:paid:shipped:default=pending \\
+      note:text:optional customer:ref:customers
 """
 
 ProjectOption = Annotated[
@@ -294,6 +296,15 @@ def add_feature(
             "and restore them with POST /{id}/restore.",
         ),
     ] = False,
+    pagination: Annotated[
+        str,
+        typer.Option(
+            "--pagination",
+            metavar="offset|cursor",
+            help="List pages by limit and offset, or by an opaque signed cursor (keyset pages: "
+            "a deep page costs what the first does). Cursor pages need auth.",
+        ),
+    ] = "offset",
     project: ProjectOption = None,
     dry_run: DryRunOption = False,
 ) -> None:
@@ -308,6 +319,7 @@ def add_feature(
             write=write,
             public=public,
             soft_delete=soft_delete,
+            pagination=pagination,
         )
         _show_outcome(add_feature(project or Path.cwd(), request, dry_run=dry_run))
 

@@ -335,6 +335,42 @@ def test_soft_delete_keeps_rows_and_unique_values_among_live_rows(
     assert snapshot(project.root) == before
 
 
+def test_cursor_pages_are_recorded_and_need_a_secret_key(
+    auth_project: ExistingProject, open_project: ExistingProject
+) -> None:
+    request = FeatureRequest(name="tasks", fields=["title:str:80"], pagination="cursor")
+    changes, _ = plan_add_feature(auth_project, request)
+    changes.apply(auth_project.root)
+
+    service = read(auth_project, "app/features/tasks/service.py")
+    assert "paginate_keyset(" in service
+    assert "offset" not in read(auth_project, "app/features/tasks/router.py")
+    assert manifest.load(auth_project.root)["tasks"].pagination == "cursor"
+    with pytest.raises(InvalidInput, match="needs a project with auth"):
+        plan_add_feature(open_project, request)
+    with pytest.raises(InvalidInput, match="offset or cursor"):
+        plan_add_feature(auth_project, FeatureRequest(name="notes", fields=["a"], pagination="x"))
+
+
+def test_bounds_become_schema_constraints_and_named_checks(open_project: ExistingProject) -> None:
+    fields = ["price:decimal:10:2:min=0", "quantity:int:min=1:max=1000", "title:str:min_length=3"]
+    changes, _ = plan_add_feature(open_project, FeatureRequest(name="items", fields=fields))
+    changes.apply(open_project.root)
+
+    schemas = read(open_project, "app/features/items/schemas.py")
+    assert 'Field(ge=Decimal("0"), description="At least 0.")' in schemas
+    assert "Field(ge=1, le=1000" in schemas
+    assert "Field(min_length=3, max_length=255)" in schemas
+    migration = next((open_project.root / "migrations/versions").glob("*_items.py")).read_text()
+    assert 'sa.CheckConstraint("price >= 0", name=op.f("ck_items_price_range"))' in migration
+    assert '"quantity >= 1 AND quantity <= 1000", name=op.f("ck_items_quantity_range")' in migration
+    assert (
+        'sa.CheckConstraint("length(title) >= 3", name=op.f("ck_items_title_length"))' in migration
+    )
+    model = read(open_project, "app/features/items/models.py")
+    assert 'CheckConstraint("price >= 0", name="price_range")' in model
+
+
 def test_links_live_in_a_table_of_their_own_that_goes_with_the_feature(
     project: ExistingProject,
 ) -> None:

@@ -106,10 +106,31 @@ VALID: list[tuple[str, FieldType, dict[str, Any]]] = [
     ),
     ("code:str:600:unique", FT.STR, {"max_length": 600, "unique": True}),
     ("blob:str:10485760", FT.STR, {"max_length": 10485760}),
+    ("price:decimal:10:2:min=0", FT.DECIMAL, {"precision": 10, "scale": 2, "minimum": "0"}),
+    ("quantity:int:min=1:max=1000", FT.INT, {"minimum": "1", "maximum": "1000"}),
+    (
+        "quantity:int:min=1:max=1000:default=1",
+        FT.INT,
+        {"minimum": "1", "maximum": "1000", "default": "1"},
+    ),
+    ("ratio:float:max=1.5:optional", FT.FLOAT, {"maximum": "1.5", "optional": True}),
+    ("due:date:min=2024-01-01", FT.DATE, {"minimum": "2024-01-01"}),
+    # A datetime bound holds ':': it runs up to the next modifier.
+    (
+        "at:datetime:min=2024-01-01T00:00:00+00:00:index",
+        FT.DATETIME,
+        {"minimum": "2024-01-01T00:00:00+00:00", "index": True},
+    ),
+    (
+        "title:str:120:min_length=3:search",
+        FT.STR,
+        {"max_length": 120, "min_length": 3, "search": True},
+    ),
+    ("body:text:min_length=1", FT.TEXT, {"min_length": 1}),
 ]
 ATTRIBUTES = (
     "max_length", "precision", "scale", "choices", "target", "optional", "unique", "index",
-    "default", "on_delete",
+    "default", "on_delete", "minimum", "maximum", "min_length", "search",
 )  # fmt: skip
 
 
@@ -232,6 +253,21 @@ INVALID: list[tuple[str, str]] = [
     ("title:str:3:default=abcd", "default is longer than 3 characters"),
     ("extra:json:default=x", "a json field cannot have a default"),
     ("customer:ref:customers:default=1", "a ref field cannot have a default"),
+    ("quantity:int:min=5:max=1", "min=5 is more than max=1"),
+    ("quantity:int:min=1:max=10:default=11", "default '11' is outside min= and max="),
+    ("quantity:int:min=x", "min='x' is not a valid int"),
+    ("quantity:int:max=2147483648", "an int max= is between"),
+    ("quantity:int:min=1:min=2", "'min' is given twice"),
+    ("price:decimal:3:2:max=100", "max='100' does not fit decimal(3, 2)"),
+    ("at:datetime:min=2024-01-01", "a datetime min= needs a timezone"),
+    ("title:str:min=1", "a str field takes no min= (min_length= bounds a string)"),
+    ("active:bool:max=1", "a bool field takes no max="),
+    ("count:int:min_length=2", "a int field takes no min_length="),
+    ("title:str:10:min_length=11", "min_length=11 is more than the length 10"),
+    ("title:str:min_length=0", "min_length must be a positive whole number"),
+    ("title:str:min_length=3:default=ab", "default is shorter than min_length=3"),
+    ("count:int:search", "a int field cannot be searched"),
+    ("code:int:unique:min=1:max=50", "a unique field needs at least 100 values"),
 ]
 
 

@@ -22,8 +22,8 @@ FEATURES = [
     ["customers", "name:str:80", "email:str:unique", "--soft-delete"],
     ["orders", "total:decimal:10:2", "customer:ref:customers", "status:enum:new,paid"],
     ["Tag", "label:str:40", "--public"],
-    # Re-rendered from the policy the manifest records.
-    ["products", "title:str:80", "--read", "user", "--write", "admin"],
+    # Re-rendered from the policy and the pagination the manifest records.
+    ["products", "title:str:80", "--read", "user", "--write", "admin", "--pagination", "cursor"],
 ]
 README_LINE = "A line only version B has."
 

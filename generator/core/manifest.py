@@ -31,6 +31,8 @@ class FeatureRecord:
     and in records written before policies, where `owned` tells (owner/owner or anyone/user)."""
     soft_delete: bool | None = None
     """True for `--soft-delete`; left out otherwise."""
+    pagination: str | None = None
+    """"cursor" for `--pagination cursor`; left out for offset pages."""
 
     @property
     def access(self) -> tuple[str, str]:
@@ -87,7 +89,11 @@ def _record(name: str, raw: object) -> FeatureRecord:
     soft_delete = raw.get("soft_delete")
     if soft_delete is not None and soft_delete is not True:
         raise _damaged(f"'soft_delete' of '{name}' is not true")
-    unknown = set(raw) - {"fields", "owned", "revision", "files", "read", "write", "soft_delete"}
+    pagination = raw.get("pagination")
+    if pagination is not None and pagination != "cursor":
+        raise _damaged(f"'pagination' of '{name}' is not cursor")
+    known = {"fields", "owned", "revision", "files", "read", "write", "soft_delete", "pagination"}
+    unknown = set(raw) - known
     if unknown:
         raise _damaged(f"feature '{name}' has unknown keys ({', '.join(sorted(unknown))})")
     return FeatureRecord(
@@ -98,6 +104,7 @@ def _record(name: str, raw: object) -> FeatureRecord:
         read=access["read"],
         write=access["write"],
         soft_delete=soft_delete,
+        pagination=pagination,
     )
 
 

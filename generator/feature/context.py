@@ -17,6 +17,9 @@ from generator.feature.names import FeatureNames
 from generator.feature.policy import Policy
 from generator.feature.views import FieldView, Target
 
+SEARCH_SAMPLE_LENGTH = 5
+"""The length of the values the search tests write: a field must hold them."""
+
 CONCURRENT_CREATES = 30
 """Rows the generated concurrency test creates at once (with its updates and deletes, 54 writes)."""
 
@@ -33,6 +36,8 @@ class FeatureContext:
     policy: Policy | None
     """None in a project without users, where anyone reads and writes every row."""
     soft_delete: bool = False
+    cursor: bool = False
+    """Lists answer keyset pages with a signed cursor, not offset pages."""
     revision: str = ""
     down_revision: str | None = None
 
@@ -214,8 +219,49 @@ class FeatureContext:
         return [view for view in self.fields if view.sortable]
 
     @property
+    def ranged(self) -> list[FieldView]:
+        return [view for view in self.filterable if view.ranged]
+
+    @property
+    def range_cases(self) -> list[tuple[str, bool]]:
+        """(filter's column, whether sample 1 is below sample 2): the creation times, then the
+        ordered fields whose samples differ."""
+        return [("created_at", True), ("updated_at", True)] + [
+            (name, smaller)
+            for name, smaller in self.sort_cases
+            if name in {view.name for view in self.ranged}
+        ]
+
+    @property
+    def set_filter_names(self) -> list[str]:
+        return [
+            view.name for view in self.filterable if view.set_filter and view.distinguishes(1, 2)
+        ]
+
+    @property
+    def searched(self) -> list[FieldView]:
+        return [view for view in self.filterable if view.searched]
+
+    @property
+    def search_cases(self) -> list[tuple[str, str, str]]:
+        """(field, a value holding `%` and `_`, one like it but for them): a search for the first
+        value's middle, in another case, finds it alone."""
+        cases = []
+        for view in self.searched:
+            if (view.spec.max_length or SEARCH_SAMPLE_LENGTH) < SEARCH_SAMPLE_LENGTH:
+                continue  # too short for the sample
+            least = view.spec.min_length or 0
+            cases.append((view.name, "A%b_C".ljust(least, "x"), "AxbyC".ljust(least, "x")))
+        return cases
+
+    @property
     def sort_keys(self) -> list[str]:
         return ["id", "created_at", "updated_at"] + [view.name for view in self.sortable]
+
+    @property
+    def sort_orders(self) -> list[str]:
+        """Every value `sort` takes: each key, ascending then descending."""
+        return [order for key in self.sort_keys for order in (key, f"-{key}")]
 
     # -- test data ---------------------------------------------------------------------------
 
@@ -265,6 +311,17 @@ class FeatureContext:
         ]
 
     @property
+    def bound_cases(self) -> list[tuple[str, object]]:
+        """Values at each field's bounds: the API takes them."""
+        return [(view.name, value) for view in self.fields for value in view.at_bounds]
+
+    @property
+    def beyond_bound_cases(self) -> list[tuple[FieldView, object]]:
+        """Values just beyond each field's bounds that the column can hold: the CHECK
+        constraints refuse them."""
+        return [(view, value) for view in self.fields for value in view.beyond_bounds_stored]
+
+    @property
     def ref_names(self) -> list[str]:
         return [view.name for view in self.refs]
 
@@ -310,11 +367,14 @@ TEMPLATE_NAMES = (
     "names", "cls", "var", "fields", "columns", "links", "scalars", "refs", "enums",
     "enum_classes", "ref_targets", "self_refs", "made_refs", "users_refs", "owned_refs",
     "unique_fields", "unique_constraints", "indexes", "filterable", "sortable", "sort_keys",
-    "owned", "soft_delete", "partial_uniques", "soft_deleted_refs", "private",
+    "sort_orders",
+    "owned", "soft_delete", "cursor", "partial_uniques", "soft_deleted_refs", "private",
     "guards_writes", "signed_in_reads", "write", "router_auth", "access", "auth", "api_prefix",
     "check_user", "create_user", "checks", "samples", "concurrent_creates", "unique_samples",
     "required_names", "required_fields", "defaults", "invalid_values", "invalid_filters",
-    "ref_names", "update_field", "non_nullable_names", "filter_names", "sort_cases",
+    "bound_cases", "beyond_bound_cases", "ref_names", "update_field", "non_nullable_names",
+    "filter_names", "sort_cases", "ranged", "range_cases", "set_filter_names", "searched",
+    "search_cases",
     "unique_names", "shared_unique_names", "revision", "down_revision",
 )  # fmt: skip
 """What the templates read: every name a property (or field) of FeatureContext."""

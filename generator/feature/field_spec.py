@@ -58,6 +58,14 @@ class FieldSpec:
     unique: bool = False
     index: bool = False
     default: str | None = None
+    minimum: str | None = None
+    """`min=VALUE`: the smallest value the field holds, as typed."""
+    maximum: str | None = None
+    """`max=VALUE`: the largest value the field holds, as typed."""
+    min_length: int | None = None
+    """`min_length=N`: the fewest characters a string holds."""
+    search: bool = False
+    """`search`: the list filters it by a case-insensitive substring."""
     on_delete: str | None = None
     """A reference's rule when its target goes (`cascade`, `restrict`, `set-null`), if given."""
     source: str = ""
@@ -70,6 +78,11 @@ class FieldSpec:
         from generator.feature.types import KINDS  # the kinds are built from specs
 
         return KINDS[self.type].api_name(self)
+
+    @property
+    def bounded(self) -> bool:
+        """The field states a range or a length the database checks."""
+        return self.minimum is not None or self.maximum is not None or self.min_length is not None
 
     @property
     def link_name(self) -> str:

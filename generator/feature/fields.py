@@ -15,13 +15,17 @@ from dataclasses import replace
 
 from generator.feature import reserved
 from generator.feature.field_spec import FieldSpec, FieldType, refuse
-from generator.feature.types import KINDS, check_default
+from generator.feature.types import KINDS, check_bound, check_bounds, check_default
 
-MODIFIERS = ("optional", "unique", "index", "default=VALUE")
+MODIFIERS = (
+    "optional", "unique", "index", "search", "min=VALUE", "max=VALUE", "min_length=N",
+    "default=VALUE",
+)  # fmt: skip
 ON_DELETE_RULES = ("cascade", "restrict", "set-null")
 """What happens to the rows that refer to a row when it goes, for `ref` fields; without one
 a required reference restricts and an optional one is set to null."""
-_FLAGS = {"optional", "unique", "index", *ON_DELETE_RULES}
+FLAGS = frozenset({"optional", "unique", "index", "search", *ON_DELETE_RULES})
+BOUNDS = ("min=", "max=", "min_length=")
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
 _TYPE_NAMES = tuple(field_type.value for field_type in FieldType)
 
@@ -66,19 +70,33 @@ def _with_modifiers(spec: FieldSpec, modifiers: list[str]) -> FieldSpec:
     token = spec.source
     flags: set[str] = set()
     default: str | None = None
-    for position, modifier in enumerate(modifiers):
-        if modifier in modifiers[:position]:
-            raise refuse(token, f"'{modifier}' is given twice")
+    bounds: dict[str, str] = {}
+    position = 0
+    while position < len(modifiers):
+        modifier = modifiers[position]
+        key = modifier.split("=", 1)[0]
+        if modifier in modifiers[:position] or (modifier.startswith(BOUNDS) and key in bounds):
+            raise refuse(token, f"'{key}' is given twice")
         if modifier.startswith("default="):
             # The value may itself hold ':' (times, URLs), so it takes the rest of the token.
             default = ":".join(modifiers[position:]).removeprefix("default=")
             break
-        if modifier not in _FLAGS:
+        if modifier.startswith(BOUNDS):
+            # A datetime bound holds ':': it takes the parts up to the next modifier.
+            parts = [modifier.split("=", 1)[1]]
+            while position + 1 < len(modifiers) and not _is_modifier(modifiers[position + 1]):
+                position += 1
+                parts.append(modifiers[position])
+            bounds[key] = ":".join(parts)
+            position += 1
+            continue
+        if modifier not in FLAGS:
             hint = KINDS[spec.type].modifier_hint(modifier)
             raise refuse(
                 token, f"unknown modifier '{modifier}' (modifiers: {', '.join(MODIFIERS)}){hint}"
             )
         flags.add(modifier)
+        position += 1
     rules = [rule for rule in ON_DELETE_RULES if rule in flags]
     if rules and spec.type is not FieldType.REF:
         raise refuse(
@@ -91,14 +109,33 @@ def _with_modifiers(spec: FieldSpec, modifiers: list[str]) -> FieldSpec:
         raise refuse(token, "set-null needs an optional reference (add ':optional')")
     if default is not None:
         check_default(token, spec, default)
-    return replace(
+    for key in ("min", "max"):
+        if key in bounds:
+            check_bound(token, spec, key, bounds[key])
+    if "search" in flags and not KINDS[spec.type].text:
+        raise refuse(token, f"a {spec.type} field cannot be searched (only str and text can)")
+    spec = replace(
         spec,
         optional="optional" in flags,
         unique="unique" in flags,
         index="index" in flags,
+        search="search" in flags,
         default=default,
+        minimum=bounds.get("min"),
+        maximum=bounds.get("max"),
+        min_length=_min_length(token, bounds.get("min_length")),
         on_delete=rules[0] if rules else None,
     )
+    check_bounds(spec)
+    return spec
+
+
+def _min_length(token: str, text: str | None) -> int | None:
+    if text is None:
+        return None
+    if not text.isdigit() or int(text) == 0:
+        raise refuse(token, f"min_length must be a positive whole number, not '{text}'")
+    return int(text)
 
 
 def _check_combination(spec: FieldSpec) -> None:
@@ -114,7 +151,7 @@ def _check_combination(spec: FieldSpec) -> None:
 
 
 def _is_modifier(part: str) -> bool:
-    return part in _FLAGS or part.startswith("default=")
+    return part in FLAGS or part.startswith(("default=", *BOUNDS))
 
 
 def parse_fields(tokens: list[str]) -> list[FieldSpec]:

@@ -32,6 +32,8 @@ class FeatureRequest:
     public: bool = False
     """The name of `--read anyone --write user`."""
     soft_delete: bool = False
+    pagination: str = "offset"
+    """`offset` pages, or `cursor` (keyset) pages signed with the project's SECRET_KEY."""
 
 
 def _target(
@@ -164,6 +166,12 @@ def plan_add_feature(
         replace(spec, optional=True) if _is_self_reference(spec, names) else spec
         for spec in parse_fields(request.fields)
     ]
+    if request.pagination not in {"offset", "cursor"}:
+        raise InvalidInput(f"--pagination is offset or cursor, not '{request.pagination}'.")
+    if request.pagination == "cursor" and not project.auth:
+        raise InvalidInput(
+            "--pagination cursor needs a project with auth: its SECRET_KEY signs the cursors."
+        )
     policy = resolve_policy(request.read, request.write, public=request.public, auth=project.auth)
     private = policy is not None and policy.private
     views = [
@@ -175,6 +183,7 @@ def plan_add_feature(
             else None,
             per_owner=private,
             live_only=request.soft_delete,
+            database=project.database,
         )
         for spec in specs
     ]
@@ -188,6 +197,7 @@ def plan_add_feature(
         views,
         policy,
         soft_delete=request.soft_delete,
+        cursor=request.pagination == "cursor",
         revision=revision,
         down_revision=single_head(revisions),
     )
@@ -207,6 +217,7 @@ def plan_add_feature(
         read=policy.read.value if policy is not None else None,
         write=policy.write.value if policy is not None else None,
         soft_delete=True if request.soft_delete else None,
+        pagination="cursor" if request.pagination == "cursor" else None,
         revision=revision,
         files={str(path): manifest.digest(text) for path, text in sorted(files.items())},
     )

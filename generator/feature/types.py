@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator.feature.field_spec import (
     DEFAULT_MAX_LENGTH,
@@ -55,6 +55,21 @@ class Default:
     """The default as Python source, for the model and the create schema."""
     as_json: Callable[[str], object] | None
     """What a row created without the field returns in it; None: not compared by the tests."""
+
+
+@dataclass(frozen=True)
+class Ordered:
+    """How `min=` and `max=` work for a type whose values are ordered (its bounds are read
+    by the type's `Default.parse` and checked by its `Default.problem`)."""
+
+    step: Callable[[FieldSpec], object]
+    """The smallest difference between two values: what lies just beyond a bound."""
+    steps: Callable[["FieldView", str, "Imports"], str]
+    """Source of `n` steps, from a Python expression of `n`."""
+    as_json: Callable[[FieldSpec, object], object]
+    """A value as JSON sends it."""
+    sql: Callable[[object, str], str]
+    """A value as an SQL literal on the project's database (`sqlite`, `postgresql`)."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +122,10 @@ class Kind:
     """The field's name in the API and the table: `customer_id` for the reference `customer`."""
     modifier_hint: Callable[[str], str] = lambda modifier: ""
     """More to say about an unknown modifier (what it may have meant), for the error."""
+    ordered: Ordered | None = None
+    """How `min=` and `max=` bound the type; None when its values have no useful order."""
+    text: bool = False
+    """The value is text: it takes `min_length=` and `search`."""
 
 
 # -- helpers shared by several kinds ----------------------------------------------------------
@@ -204,11 +223,28 @@ def _str_column(field: "FieldView", imports: "Imports") -> list[str]:
     return [f"String({field.spec.max_length})"]
 
 
-def _str_body(field: "FieldView", imports: "Imports") -> str:
+def _str_query(field: "FieldView", imports: "Imports") -> str:
     imports.add("app.core.bounds", "NulFreeStr")
     imports.add("typing", "Annotated")
     imports.add("pydantic", "Field")
     return f"Annotated[NulFreeStr, Field(max_length={field.spec.max_length})]"
+
+
+def _str_body(field: "FieldView", imports: "Imports") -> str:
+    plain = _str_query(field, imports)
+    if field.spec.min_length is None:
+        return plain
+    lengths = f"min_length={field.spec.min_length}, max_length={field.spec.max_length}"
+    return f"Annotated[NulFreeStr, Field({lengths})]"
+
+
+def _text_body(field: "FieldView", imports: "Imports") -> str:
+    imports.add("app.core.bounds", "NulFreeStr")
+    if field.spec.min_length is None:
+        return "NulFreeStr"
+    imports.add("typing", "Annotated")
+    imports.add("pydantic", "Field")
+    return f"Annotated[NulFreeStr, Field(min_length={field.spec.min_length})]"
 
 
 def _str_sample(field: "FieldView", n: int) -> object:
@@ -273,7 +309,7 @@ STR = Kind(
     column=_str_column,
     migration=lambda field: f"sa.String(length={field.spec.max_length})",
     body=_str_body,
-    query=_str_body,
+    query=_str_query,
     read=_plain,
     sample=_str_sample,
     factory=_str_factory,
@@ -281,6 +317,7 @@ STR = Kind(
     invalid_filters=(_NUL,),
     default=Default(parse=str, problem=_str_default_problem, source=_repr_default, as_json=str),
     check=_str_check,
+    text=True,
 )
 TEXT = Kind(
     name=FieldType.TEXT,
@@ -289,7 +326,7 @@ TEXT = Kind(
     type_imports=_imports_nothing,
     column=_sqlalchemy("Text", "Text()"),
     migration=_named("sa.Text()"),
-    body=_bounded("NulFreeStr"),
+    body=_text_body,
     query=_bounded("NulFreeStr"),
     read=_plain,
     sample=lambda field, n: f"{field.spec.name} text {n}",
@@ -299,6 +336,7 @@ TEXT = Kind(
     default=_text_default(),
     not_unique="a text field cannot be unique; use str instead",
     not_indexed="a text field cannot be indexed (PostgreSQL cannot); use str",
+    text=True,
 )
 
 # -- numbers ----------------------------------------------------------------------------------
@@ -328,6 +366,12 @@ INT = Kind(
     factory=lambda field, n, imports: n,
     invalid=_constant("twelve", "12", True, 1.5, 2**31, -(2**31) - 1, 2**63),
     invalid_filters=(str(2**31), str(-(2**31) - 1), "twelve"),
+    ordered=Ordered(
+        step=lambda spec: 1,
+        steps=lambda field, n, imports: n,
+        as_json=lambda spec, value: value,
+        sql=lambda value, database: str(value),
+    ),
     default=Default(
         parse=int,
         problem=_int_problem,
@@ -350,6 +394,12 @@ FLOAT = Kind(
     factory=lambda field, n, imports: f"{n} + 0.5",
     invalid=_constant("twelve", "1.5", True, "NaN", "Infinity", "-Infinity"),
     invalid_filters=("NaN", "Infinity"),
+    ordered=Ordered(
+        step=lambda spec: 1.0,
+        steps=lambda field, n, imports: n,
+        as_json=lambda spec, value: value,
+        sql=lambda value, database: repr(value),
+    ),
     default=Default(
         parse=float,
         problem=_float_problem,
@@ -455,6 +505,16 @@ DECIMAL = Kind(
     ],
     invalid_filters=("1e3", "NaN"),
     check=_decimal_check,
+    ordered=Ordered(
+        step=lambda spec: Decimal(1).scaleb(-known(spec.scale)),
+        steps=lambda field, n, imports: (
+            f"Decimal({n}).scaleb(-{field.spec.scale})" if field.spec.scale else f"Decimal({n})"
+        ),
+        as_json=lambda spec, value: format(
+            Decimal(str(value)).quantize(Decimal(1).scaleb(-known(spec.scale))), "f"
+        ),
+        sql=lambda value, database: format(Decimal(str(value)), "f"),
+    ),
     default=Default(
         parse=Decimal,
         problem=_decimal_problem,
@@ -520,6 +580,12 @@ DATE = Kind(
     factory=_date_factory,
     invalid=_constant("not-a-date", "2024-02-30", 0, "1700000000"),
     invalid_filters=("0",),
+    ordered=Ordered(
+        step=lambda spec: dt.timedelta(days=1),
+        steps=lambda field, n, imports: f"dt.timedelta(days={n})",
+        as_json=lambda spec, value: str(value),
+        sql=lambda value, database: f"'{value}'",
+    ),
     default=Default(
         parse=dt.date.fromisoformat,
         problem=_no_problem,
@@ -538,6 +604,21 @@ def _datetime_problem(spec: FieldSpec, value: str) -> str | None:
     except OverflowError:
         return f"default '{value}' is outside the years 1 to 9999 in UTC"
     return None
+
+
+def _utc(value: object) -> dt.datetime:
+    if not isinstance(value, dt.datetime):
+        raise TypeError(f"not a datetime: {value!r}")
+    return value.astimezone(dt.UTC)
+
+
+def _datetime_sql(value: object, database: str) -> str:
+    """SQLite compares the text SQLAlchemy stores (UTC, no zone, microseconds);
+    PostgreSQL a timestamptz, so the literal names its zone."""
+    moment = _utc(value)
+    if database == "sqlite":
+        return f"'{moment:%Y-%m-%d %H:%M:%S.%f}'"
+    return f"'{moment.isoformat()}'"
 
 
 def _datetime_factory(field: "FieldView", n: str, imports: "Imports") -> str:
@@ -564,6 +645,12 @@ DATETIME = Kind(
         "0001-01-01T00:00:00+01:00",  # before year 1 in UTC
     ),
     invalid_filters=("2024-01-01T12:00:00", "1700000000"),
+    ordered=Ordered(
+        step=lambda spec: dt.timedelta(seconds=1),
+        steps=lambda field, n, imports: f"dt.timedelta(seconds={n})",
+        as_json=lambda spec, value: _utc(value).isoformat().replace("+00:00", "Z"),
+        sql=_datetime_sql,
+    ),
     default=Default(
         parse=dt.datetime.fromisoformat,
         problem=_datetime_problem,
@@ -807,6 +894,68 @@ KINDS: Mapping[FieldType, Kind] = {
     for kind in (STR, TEXT, INT, FLOAT, BOOL, DATE, DATETIME, UUID, JSON, DECIMAL, ENUM, REF, REFS)
 }
 """Every type, by the name typed on the command line."""
+
+
+def check_bounds(spec: FieldSpec) -> None:
+    """Refuse bounds the type cannot take, that cannot hold together, or that its default breaks."""
+    kind, token = KINDS[spec.type], spec.source
+    if spec.min_length is not None:
+        if not kind.text:
+            raise refuse(token, f"a {spec.type} field takes no min_length= (only str and text do)")
+        if spec.max_length is not None and spec.min_length > spec.max_length:
+            raise refuse(
+                token, f"min_length={spec.min_length} is more than the length {spec.max_length}"
+            )
+        if spec.default is not None and len(spec.default) < spec.min_length:
+            raise refuse(token, f"default is shorter than min_length={spec.min_length}")
+    low, high = bound_values(spec)
+    if (spec.minimum, spec.maximum) == (None, None):
+        return
+    if kind.ordered is None:
+        hint = " (min_length= bounds a string)" if kind.text else ""
+        raise refuse(token, f"a {spec.type} field takes no min= or max={hint}")
+    if low is not None and high is not None and low > high:
+        raise refuse(token, f"min={spec.minimum} is more than max={spec.maximum}")
+    if spec.default is not None and kind.default is not None:
+        value = kind.default.parse(spec.default)
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise refuse(token, f"default '{spec.default}' is outside min= and max=")
+    narrow = low is not None and high is not None and (high - low) / kind.ordered.step(spec)
+    if spec.unique and narrow is not False and narrow < UNIQUE_SPAN:
+        raise refuse(
+            token,
+            f"a unique field needs at least {UNIQUE_SPAN} values between min= and max= "
+            "(its generated tests create that many rows)",
+        )
+
+
+UNIQUE_SPAN = 100
+
+
+def bound_values(spec: FieldSpec) -> tuple[Any, Any]:
+    """`min=` and `max=` as values of the field's type: ints, decimals, dates... (Any: each
+    type compares and steps its own values)."""
+    rules = KINDS[spec.type].default
+    if rules is None:
+        return None, None
+    values = [None if text is None else rules.parse(text) for text in (spec.minimum, spec.maximum)]
+    return values[0], values[1]
+
+
+def check_bound(token: str, spec: FieldSpec, modifier: str, value: str) -> None:
+    """Refuse a `min=` or `max=` the field could never hold, as `check_default` does."""
+    rules, ordered = KINDS[spec.type].default, KINDS[spec.type].ordered
+    if rules is None or ordered is None:
+        hint = " (min_length= bounds a string)" if KINDS[spec.type].text else ""
+        raise refuse(token, f"a {spec.type} field takes no {modifier}={hint}")
+    try:
+        rules.parse(value)
+    except (ValueError, InvalidOperation):
+        raise refuse(token, f"{modifier}='{value}' is not a valid {spec.type}") from None
+    problem = rules.problem(spec, value)
+    if problem is not None:
+        said = problem.replace("default '", f"{modifier}='").replace("default ", f"{modifier}= ")
+        raise refuse(token, said)
 
 
 def check_default(token: str, spec: FieldSpec, value: str) -> None:

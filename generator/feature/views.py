@@ -8,11 +8,12 @@ with the project's own settings.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from generator.feature.field_spec import FieldSpec
 from generator.feature.imports import Imports
 from generator.feature.names import FeatureNames, pascal
-from generator.feature.types import KINDS, Kind
+from generator.feature.types import KINDS, Kind, Ordered, bound_values
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class FieldView:
     """Rows have owners, so `unique` means unique among one owner's rows."""
     live_only: bool = False
     """Rows are soft-deleted, so `unique` means unique among live rows (a partial index)."""
+    database: str = "sqlite"
+    """The project's database, for the literals of CHECK constraints."""
 
     @property
     def kind(self) -> Kind:
@@ -80,6 +83,21 @@ class FieldView:
     @property
     def sortable(self) -> bool:
         return self.kind.query is not None and not self.is_many
+
+    @property
+    def ranged(self) -> bool:
+        """The list filters it by bounds, `NAME_min` and `NAME_max` (both inclusive)."""
+        return self.kind.ordered is not None
+
+    @property
+    def set_filter(self) -> bool:
+        """The list filters it by a set of values: the parameter repeated, `?NAME=a&NAME=b`."""
+        return self.kind.own_class or (self.is_reference and not self.is_many)
+
+    @property
+    def searched(self) -> bool:
+        """The list filters it by a case-insensitive substring, `NAME_contains`."""
+        return self.spec.search
 
     @property
     def is_reference(self) -> bool:
@@ -150,6 +168,9 @@ class FieldView:
         """mapped_column's arguments: the kind's type, then unique, index and default."""
         self.kind.type_imports(imports)
         arguments = self.kind.column(self, imports)
+        for name, condition in self.check_constraints:
+            imports.add("sqlalchemy", "CheckConstraint")
+            arguments.append(f'CheckConstraint("{condition}", name="{name}")')
         # else a (owner_id, column) constraint, or a partial index over live rows
         if self.spec.unique and not (self.per_owner or self.live_only):
             arguments.append("unique=True")
@@ -163,6 +184,112 @@ class FieldView:
     def migration_type(self) -> str:
         return self.kind.migration(self)
 
+    # -- bounds ----------------------------------------------------------------------------------
+
+    @property
+    def ordered(self) -> Ordered | None:
+        """How the field's range is stepped through, when `min=` or `max=` bound it."""
+        return self.kind.ordered if self.spec.minimum or self.spec.maximum else None
+
+    @property
+    def bounds(self) -> tuple[Any, Any]:
+        return bound_values(self.spec)
+
+    @property
+    def check_constraints(self) -> list[tuple[str, str]]:
+        """(name, SQL condition) of the CHECK constraints that keep the field in its bounds;
+        the MetaData naming convention prefixes the name with `ck_<table>_`."""
+        checks = []
+        ordered, (low, high) = self.ordered, self.bounds
+        if ordered is not None:
+            parts = [f"{self.name} >= {ordered.sql(low, self.database)}"] if low is not None else []
+            if high is not None:
+                parts.append(f"{self.name} <= {ordered.sql(high, self.database)}")
+            checks.append((f"{self.name}_range", " AND ".join(parts)))
+        if self.spec.min_length is not None:
+            checks.append((f"{self.name}_length", f"length({self.name}) >= {self.spec.min_length}"))
+        return checks
+
+    def _constrained(self, annotation: str, imports: Imports) -> str:
+        """The body type with the field's `min=`, `max=` and `min_length=`: pydantic checks
+        them and OpenAPI states them (in words too, where JSON Schema has no keyword)."""
+        low, high = self.spec.minimum, self.spec.maximum
+        rules = self.kind.default
+        arguments, said = [], []
+        if rules is not None and low is not None:
+            arguments.append(f"ge={rules.source(self, low, imports)}")
+            said.append(f"at least {low}")
+        if rules is not None and high is not None:
+            arguments.append(f"le={rules.source(self, high, imports)}")
+            said.append(f"at most {high}")
+        if not arguments:
+            return annotation  # min_length= is the kind's own (a str's Field holds both lengths)
+        sentence = " and ".join(said)
+        arguments.append(f'description="{sentence[0].upper()}{sentence[1:]}."')
+        imports.add("typing", "Annotated")
+        imports.add("pydantic", "Field")
+        return f"Annotated[{annotation}, Field({', '.join(arguments)})]"
+
+    def nth(self, n: int) -> object:
+        """The n-th value of a bounded range, counted from `min=` (or back from `max=`)."""
+        ordered, (low, high) = self.ordered, self.bounds
+        if ordered is None:
+            raise ValueError(f"field without min= or max=: {self.spec.source}")
+        step: Any = ordered.step(self.spec)
+        if low is not None and high is not None:
+            span = int((high - low) / step) + 1
+            return low + (n % span) * step
+        if low is not None:
+            return low + n * step
+        return high - (100 - n) * step
+
+    @property
+    def at_bounds(self) -> list[object]:
+        """The values at `min=`, `max=` and `min_length=`, as JSON sends them: all valid."""
+        ordered, (low, high) = self.ordered, self.bounds
+        values = [
+            ordered.as_json(self.spec, bound)
+            for bound in (low, high)
+            if ordered and bound is not None
+        ]
+        if self.spec.min_length is not None:
+            values.append("x" * self.spec.min_length)
+        return values
+
+    @property
+    def beyond_bounds(self) -> list[object]:
+        """The values just beyond `min=`, `max=` and `min_length=`, as JSON sends them."""
+        ordered, (low, high) = self.ordered, self.bounds
+        values: list[object] = []
+        if ordered is not None:
+            step: Any = ordered.step(self.spec)
+            if low is not None:
+                values.append(ordered.as_json(self.spec, low - step))
+            if high is not None:
+                values.append(ordered.as_json(self.spec, high + step))
+        if self.spec.min_length is not None:
+            values.append("x" * (self.spec.min_length - 1))
+        return values
+
+    @property
+    def beyond_bounds_stored(self) -> list[object]:
+        """The values beyond the bounds that the column can hold (the CHECK is what refuses
+        them): 10 past `max=9` of a decimal of one digit overflows the column instead."""
+        rules = self.kind.default
+        return [
+            value
+            for value in self.beyond_bounds
+            if rules is None or rules.problem(self.spec, str(value)) is None
+        ]
+
+    def value_source(self, value: object, imports: Imports) -> str:
+        """A JSON value of the field as the Python value the ORM takes."""
+        rules = self.kind.default
+        if rules is None:
+            raise ValueError(f"{self.spec.type} has no source for values: {self.spec.source}")
+        self.kind.type_imports(imports)
+        return rules.source(self, str(value), imports)
+
     # -- schemas ---------------------------------------------------------------------------------
 
     def schema_type(self, imports: Imports, *, query: bool = False) -> str:
@@ -175,7 +302,7 @@ class FieldView:
         source = self.kind.query if query else self.kind.body
         if source is None:
             raise ValueError(f"{self.spec.type} fields have no filter: {self.spec.source}")
-        return source(self, imports)
+        return source(self, imports) if query else self._constrained(source(self, imports), imports)
 
     def read_type(self, imports: Imports) -> str:
         """The type of the field in responses."""
@@ -188,7 +315,12 @@ class FieldView:
         """A valid value as JSON sends it, distinct for each n and increasing with n."""
         if self.kind.sample is None:
             raise ValueError(f"references have no sample value: {self.spec.source}")
-        return self.kind.sample(self, n)
+        if self.ordered is not None:
+            return self.ordered.as_json(self.spec, self.nth(n))
+        value = self.kind.sample(self, n)
+        if self.spec.min_length is not None and isinstance(value, str):
+            return value.ljust(self.spec.min_length, "x")
+        return value
 
     def distinguishes(self, first: int, second: int) -> bool:
         """Rows built from samples `first` and `second` differ in this field."""
@@ -202,8 +334,9 @@ class FieldView:
 
     @property
     def invalid(self) -> list[object]:
-        """Values the API must refuse with 422: wrong types, and what the column cannot hold."""
-        return self.kind.invalid(self)
+        """Values the API must refuse with 422: wrong types, what the column cannot hold, and
+        what lies beyond the field's bounds."""
+        return self.kind.invalid(self) + self.beyond_bounds
 
     @property
     def invalid_filters(self) -> list[str]:
@@ -214,4 +347,17 @@ class FieldView:
         """Source of a valid Python value for the ORM, from the sequence number `n`."""
         if self.kind.factory is None:
             raise ValueError(f"references are built by their own factory: {self.spec.source}")
-        return self.kind.factory(self, n_expression, imports)
+        ordered, (low, high) = self.ordered, self.bounds
+        if ordered is not None:
+            if low is not None and high is not None:
+                span = int((high - low) / ordered.step(self.spec)) + 1
+                n_expression = f"{n_expression} % {span}"  # binds before + and -
+            origin = self.value_source(
+                self.spec.minimum if low is not None else self.spec.maximum, imports
+            )
+            sign = "+" if low is not None else "-"
+            return f"{origin} {sign} {ordered.steps(self, n_expression, imports)}"
+        value = self.kind.factory(self, n_expression, imports)
+        if self.spec.min_length is not None:
+            return f'({value}).ljust({self.spec.min_length}, "x")'
+        return value

@@ -224,6 +224,7 @@ def render_fresh(
             read=read,
             write=write,
             soft_delete=bool(record.soft_delete),
+            pagination=record.pagination or "offset",
         )
         changes, _ = plan_add_feature(ExistingProject.locate(fresh), request)
         changes.apply(fresh)

@@ -43,9 +43,10 @@ VARIANTS = [
 # What add-job adds to the jobs variants: a periodic job of its own package, a job of a feature.
 JOBS = [["purge", "--schedule", "0 3 * * 1-5"], ["welcome", "--feature", "users"]]
 
-# Together: every field type and modifier, a reference chain, a feature of references only, a
-# tree (a reference to its own table) with soft deletes, many-to-many links, and (with auth) a
-# public feature that points at users and one feature per access policy.
+# Together: every field type and modifier (bounds and search too), a reference chain, a feature
+# of references only, a tree (a reference to its own table) with soft deletes, many-to-many
+# links, and (with auth) a public feature that points at users, one feature per access policy
+# and one with cursor pages.
 FEATURES = [
     [
         "customers",
@@ -58,14 +59,14 @@ FEATURES = [
     ],
     [
         "order-items",
-        "title:str:80",
-        "total:decimal:10:2",
+        "title:str:80:min_length=2:search",
+        "total:decimal:10:2:min=0",
         "status:enum:pending:paid:shipped:default=pending",
-        "placed_on:date:optional",
-        "due_at:datetime:optional",
+        "placed_on:date:optional:max=2099-12-31",
+        "due_at:datetime:optional:min=2024-01-01T00:00:00+00:00",
         "reference:uuid:unique:index",
-        "weight:float:optional",
-        "quantity:int:default=1",
+        "weight:float:optional:min=0.5",
+        "quantity:int:min=1:max=1000:default=1",
         "extra:json:optional",
         "discount:decimal:3:3:optional",
         "customer:ref:customers",
@@ -82,7 +83,9 @@ FEATURES = [
 # --public is --read anyone --write user; the other five follow, small to keep CI quick.
 AUTH_FEATURES = [
     ["Tag", "label:str:40:unique", "author:ref:users:optional", "--public"],
-    ["products", "title:str:80", "price:decimal:8:2", "--read", "user", "--write", "admin"],
+    # Keyset pages, signed with the project's SECRET_KEY.
+    ["products", "title:str:80:search", "price:decimal:8:2:min=0", "--read", "user", "--write",
+     "admin", "--pagination", "cursor"],
     ["brands", "name:str:40:unique", "--read", "anyone", "--write", "admin", "--soft-delete"],
     ["posts", "title:str:80:unique", "customer:ref:customers:optional", "--read", "anyone",
      "--write", "owner"],

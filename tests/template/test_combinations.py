@@ -50,7 +50,11 @@ SIZED_TYPES = [
     "ref:targets",
     "refs:targets",
 ]
-MODIFIERS = ["", ":optional", ":index", ":unique", ":unique:index", ":optional:unique"]
+MODIFIERS = [
+    "", ":optional", ":index", ":unique", ":unique:index", ":optional:unique",
+    # Bounds: numbers take both, dates refuse 0, strings take a length, the rest refuse all.
+    ":min=0:max=9", ":optional:min_length=1", ":unique:min=0",
+]  # fmt: skip
 TARGET = ["targets", "label:str:40"]
 FIELDS_PER_FEATURE = 16
 

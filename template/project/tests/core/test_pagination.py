@@ -6,10 +6,18 @@ from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import Select, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import URL
 
 from app.core.bounds import INT32_MAX
 from app.core.errors import register_error_handlers
-from app.core.pagination import MAX_LIMIT, PageParams, PageParamsDep, paginate
+from app.core.pagination import (
+    MAX_LIMIT,
+    PageParams,
+    PageParamsDep,
+    Paginated,
+    page_links,
+    paginate,
+)
 
 
 def _numbers(count: int) -> Select[Any]:
@@ -42,6 +50,34 @@ async def test_a_page_past_the_last_row_still_counts_every_row(
 
     assert list(page.items) == []
     assert page.total == count
+
+
+@pytest.mark.parametrize(
+    ("total", "offset", "links"),
+    [
+        (5, 0, {"first": 0, "next": 2, "last": 4}),
+        (5, 2, {"first": 0, "prev": 0, "next": 4, "last": 4}),
+        (5, 4, {"first": 0, "prev": 2, "last": 4}),
+        (4, 3, {"first": 0, "prev": 1, "last": 2}),
+        (5, 40, {"first": 0, "prev": 3, "last": 4}),
+        (0, 0, {"first": 0, "last": 0}),
+    ],
+)
+def test_links_keep_the_query_and_move_the_offset(
+    total: int, offset: int, links: dict[str, int]
+) -> None:
+    items = list(range(max(min(2, total - offset), 0)))
+    page = Paginated(items=items, total=total, limit=2, offset=offset)
+    url = URL("http://test/things?status=a&status=b&sort=-id&offset=7")
+
+    header = page_links(url, page)
+
+    expected = ", ".join(
+        f'<http://test/things?status=a&status=b&sort=-id&limit=2&offset={at}>; rel="{rel}"'
+        for rel, at in links.items()
+    )
+    assert header == expected
+    assert page.has_next is ("next" in links)
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,12 @@
 from http import HTTPStatus
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response
 
 from app.core.bounds import PathId
 from app.core.config import API_PREFIX
 from app.core.dependencies import KnownQuery, SessionDep, SettingsDep
 from app.core.errors import Conflict, NotFound, error_responses
-from app.core.pagination import Page, PageParams, PageParamsDep
+from app.core.pagination import Page, PageParams, PageParamsDep, page_links
 from app.features.auth import service as auth_service
 from app.features.auth.dependencies import AUTH_ERRORS, AdminUser, CurrentSessionId, CurrentUser
 from app.features.users import service
@@ -67,8 +67,12 @@ async def change_my_password(
 
 
 @router.get("", name="list")
-async def list_users(session: SessionDep, _: AdminUser, params: PageParamsDep) -> Page[UserRead]:
-    return Page[UserRead].model_validate(await service.list_page(session, params=params))
+async def list_users(
+    session: SessionDep, _: AdminUser, params: PageParamsDep, request: Request, response: Response
+) -> Page[UserRead]:
+    page = await service.list_page(session, params=params)
+    response.headers["Link"] = page_links(request.url, page)
+    return Page[UserRead].model_validate(page)
 
 
 @router.get("/{user_id}", name="read", responses=error_responses(NotFound))
