@@ -111,11 +111,11 @@ async def timed(client: httpx.AsyncClient, url: str, params: dict[str, Any], rep
 async def measure(project: Path, url: str, repeat: int) -> dict[str, float]:
     os.environ.update(DATABASE_URL=url, ENVIRONMENT="development", LOG_LEVEL="WARNING")
     sys.path.insert(0, str(project))
-    from app.core.config import API_PREFIX, get_settings
-    from app.core.pagination import Keys, cursor_after
-    from app.features.entries.models import Entry
-    from app.features.entries.schemas import EntryQuery
-    from app.main import create_app
+    from app.core.config import API_PREFIX, get_settings  # type: ignore[import-not-found]
+    from app.core.pagination import Keys, cursor_after  # type: ignore[import-not-found]
+    from app.features.entries.models import Entry  # type: ignore[import-not-found]
+    from app.features.entries.schemas import EntryQuery  # type: ignore[import-not-found]
+    from app.main import create_app  # type: ignore[import-not-found]
 
     settings = get_settings()
     app = create_app(settings)

@@ -89,7 +89,7 @@ def main() -> None:
         stacks = {FULL: STACK_ENV}
         if arguments.pieces:
             stacks |= {f"without {piece}": STACK_ENV | off for piece, off in WITHOUT.items()}
-        results: dict[str, list[float]] = {"bare FastAPI hello": []} | {name: [] for name in stacks}
+        results: dict[str, list[float]] = {name: [] for name in ["bare FastAPI hello", *stacks]}
         cpus = two_cpus()
         server_cpu, wrk_cpu = cpus if cpus else (None, None)
         print(f"server on CPU {server_cpu}, wrk on CPU {wrk_cpu}" if cpus else "not pinned")
