@@ -26,6 +26,8 @@ from tests.feature_support import (
     snapshot,
 )
 
+# The last of the template's own revisions in an auth project: its features number from 0005.
+AUTH_HEAD = "auth_0004"
 ORDER_FIELDS = ("title:str:120", "total:decimal:10:2", "status:enum:pending:paid")
 # Every type and modifier, for the features whose content matters.
 CUSTOMER_FIELDS = (
@@ -107,7 +109,7 @@ def test_add_creates_the_feature_and_changes_nothing_else(project: ExistingProje
     changes.apply(project.root)
     after = snapshot(project.root)
 
-    revision_id = "0002" if project.auth else "0001"
+    revision_id = "0005" if project.auth else "0001"
     migration = f"migrations/versions/{revision_id}_orders.py"
     expected = {
         ".fastapi-gen.json",
@@ -129,7 +131,7 @@ def test_add_creates_the_feature_and_changes_nothing_else(project: ExistingProje
 
     revision = project.root / migration
     assert assigned(revision, "revision") == revision_id
-    assert assigned(revision, "down_revision") == ("0001" if project.auth else None)
+    assert assigned(revision, "down_revision") == (AUTH_HEAD if project.auth else None)
 
     model = read(project, "app/features/orders/models.py")
     assert "class Order(Model):" in model
@@ -169,7 +171,7 @@ def test_public_feature_has_no_owner(auth_project: ExistingProject) -> None:
     add(auth_project, "tags", "label:str:40:unique", public=True)
     model = read(auth_project, "app/features/tags/models.py")
     assert "owner_id" not in model
-    assert "owner_id" not in read(auth_project, "migrations/versions/0002_tags.py")
+    assert "owner_id" not in read(auth_project, "migrations/versions/0005_tags.py")
     assert manifest.load(auth_project.root)["tags"].owned is False
 
     add(auth_project, "notes", "body:text")
@@ -284,14 +286,14 @@ def test_a_reference_chain(auth_project: ExistingProject) -> None:
     add(auth_project, "customers", "name:str")
     add(auth_project, "orders", "title", "customer:ref:customers", "buyer:ref:customer:optional")
     versions = auth_project.root / "migrations/versions"
-    assert assigned(versions / "0002_customers.py", "down_revision") == "0001"
-    assert assigned(versions / "0003_orders.py", "down_revision") == "0002"
+    assert assigned(versions / "0005_customers.py", "down_revision") == AUTH_HEAD
+    assert assigned(versions / "0006_orders.py", "down_revision") == "0005"
 
     model = read(auth_project, "app/features/orders/models.py")
     assert "customer_id: Mapped[int]" in model
     assert "buyer_id: Mapped[int | None]" in model
     assert 'ForeignKey("customers.id"' in model
-    migration = "".join(read(auth_project, "migrations/versions/0003_orders.py").split())
+    migration = "".join(read(auth_project, "migrations/versions/0006_orders.py").split())
     assert 'sa.ForeignKeyConstraint(["customer_id"],["customers.id"]' in migration
 
 
@@ -443,7 +445,7 @@ def test_several_alembic_heads_are_refused(auth_project: ExistingProject) -> Non
     versions = auth_project.root / "migrations/versions"
     for revision in ("aaaa", "bbbb"):
         (versions / f"{revision}_branch.py").write_text(
-            BRANCH.format(revision=revision, down="0001")
+            BRANCH.format(revision=revision, down=AUTH_HEAD)
         )
     assert_refused(
         auth_project,
@@ -455,7 +457,7 @@ def test_several_alembic_heads_are_refused(auth_project: ExistingProject) -> Non
 
     (versions / "cccc_merge.py").write_text(BRANCH.format(revision="cccc", down=("aaaa", "bbbb")))
     add(auth_project, "orders", "title")
-    assert assigned(versions / "0005_orders.py", "down_revision") == "cccc"
+    assert assigned(versions / "0008_orders.py", "down_revision") == "cccc"  # 7 revisions before
 
 
 # -- Round trips and remove-feature --------------------------------------------------------------
@@ -522,18 +524,18 @@ def test_a_migration_that_is_not_the_head_is_kept(auth_project: ExistingProject)
     add(auth_project, "products", "name")
     with pytest.raises(InvalidInput) as caught:
         plan_remove_feature(auth_project, "customers", force=False)
-    assert "its migration 0002 is not the latest" in caught.value.message
+    assert "its migration 0005 is not the latest" in caught.value.message
 
     kept = remove(auth_project, "customers", force=True)
     assert kept == [
-        "kept migrations/versions/0002_customers.py: write a migration that drops 'customers'"
+        "kept migrations/versions/0005_customers.py: write a migration that drops 'customers'"
     ]
     root = auth_project.root
-    assert (root / "migrations/versions/0002_customers.py").is_file()
+    assert (root / "migrations/versions/0005_customers.py").is_file()
     assert not (root / "app/features/customers").exists()
     assert not (root / "tests/features/customers").exists()
     assert set(manifest.load(root)) == {"products"}
-    assert assigned(root / "migrations/versions/0003_products.py", "down_revision") == "0002"
+    assert assigned(root / "migrations/versions/0006_products.py", "down_revision") == "0005"
 
 
 def test_removing_what_is_not_there_is_refused(open_project: ExistingProject) -> None:

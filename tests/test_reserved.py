@@ -106,6 +106,7 @@ def test_attributes_every_model_and_schema_has_are_reserved_for_fields(
     specs = [parse_field(token) for _, tokens, _ in FEATURES for token in tokens]
     columns = {spec.column for spec in specs}
     columns |= {f"{spec.link_name}_{end}" for spec in specs for end in ("id", "links")}
+    filters = {f"{column}_{end}" for column in columns for end in ("min", "max", "contains")}
     link_keys = {f"{parse_feature_name(name).singular}_id" for name, _, _ in FEATURES}
 
-    assert attributes - fields - columns - link_keys - {"model_config"} <= reserved.FIELDS
+    assert attributes - fields - columns - filters - link_keys - {"model_config"} <= reserved.FIELDS

@@ -27,7 +27,7 @@ CLASSES = frozenset(
         "PageParamsDep", "Paginated", "PatchModel", "Query", "Role", "Sequence", "SessionDep",
         "Settings", "StrEnum", "String", "Text", "Unprocessable", "User", "UniqueConstraint",
         "AsyncEngine", "Index", "KnownQuery", "Depends", "Row", "TypeVar", "UserRead", "Found",
-        "IntegrityError",
+        "IntegrityError", "Request", "Response",
         # app/core/bounds.py: the types request bodies, filters and paths are checked against
         "DecimalText", "Digits", "FiniteFloat", "Int32", "IsoDate", "JsonBool", "JsonFloat",
         "JsonId", "JsonInt", "JsonObject", "NulFreeStr", "PathId", "RowId", "UtcDatetime",
@@ -57,7 +57,8 @@ FIELDS = frozenset(
         # what --soft-delete adds: the column, and the list endpoint's parameter
         "deleted_at", "deleted",
         # the list endpoint's own query parameters
-        "sort", "limit", "offset",
+        "sort", "limit", "offset", "created_at_min", "created_at_max", "updated_at_min",
+        "updated_at_max",
         # what Pydantic models and the generated PatchModel already define
         "changes", "nullable_fields", "copy", "dict", "json", "parse_obj", "parse_raw",
         "parse_file", "from_orm", "construct", "schema", "schema_json", "validate",
