@@ -337,9 +337,7 @@ def test_soft_delete_keeps_rows_and_unique_values_among_live_rows(
     assert snapshot(project.root) == before
 
 
-def test_cursor_pages_are_recorded_and_need_a_secret_key(
-    auth_project: ExistingProject, open_project: ExistingProject
-) -> None:
+def test_cursor_pages_are_recorded(auth_project: ExistingProject) -> None:
     request = FeatureRequest(name="tasks", fields=["title:str:80"], pagination="cursor")
     changes, _ = plan_add_feature(auth_project, request)
     changes.apply(auth_project.root)
@@ -348,10 +346,22 @@ def test_cursor_pages_are_recorded_and_need_a_secret_key(
     assert "paginate_keyset(" in service
     assert "offset" not in read(auth_project, "app/features/tasks/router.py")
     assert manifest.load(auth_project.root)["tasks"].pagination == "cursor"
-    with pytest.raises(InvalidInput, match="needs a project with auth"):
-        plan_add_feature(open_project, request)
     with pytest.raises(InvalidInput, match="offset or cursor"):
         plan_add_feature(auth_project, FeatureRequest(name="notes", fields=["a"], pagination="x"))
+
+
+def test_a_project_without_auth_renders_cursor_pages_signed_with_its_cursor_key(
+    open_project: ExistingProject,
+) -> None:
+    request = FeatureRequest(name="tasks", fields=["title:str:80"], pagination="cursor")
+    changes, _ = plan_add_feature(open_project, request)
+    changes.apply(open_project.root)
+
+    assert "paginate_keyset(" in read(open_project, "app/features/tasks/service.py")
+    router = read(open_project, "app/features/tasks/router.py")
+    assert "settings.cursor_key.get_secret_value()" in router
+    assert "offset" not in router
+    assert manifest.load(open_project.root)["tasks"].pagination == "cursor"
 
 
 def test_bounds_become_schema_constraints_and_named_checks(open_project: ExistingProject) -> None:

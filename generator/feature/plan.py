@@ -168,10 +168,6 @@ def plan_add_feature(
     ]
     if request.pagination not in {"offset", "cursor"}:
         raise InvalidInput(f"--pagination is offset or cursor, not '{request.pagination}'.")
-    if request.pagination == "cursor" and not project.auth:
-        raise InvalidInput(
-            "--pagination cursor needs a project with auth: its SECRET_KEY signs the cursors."
-        )
     policy = resolve_policy(request.read, request.write, public=request.public, auth=project.auth)
     private = policy is not None and policy.private
     views = [

@@ -45,8 +45,8 @@ JOBS = [["purge", "--schedule", "0 3 * * 1-5"], ["welcome", "--feature", "users"
 
 # Together: every field type and modifier (bounds and search too), a reference chain, a feature
 # of references only, a tree (a reference to its own table) with soft deletes, many-to-many
-# links, and (with auth) a public feature that points at users, one feature per access policy
-# and one with cursor pages.
+# links, cursor pages, and (with auth) a public feature that points at users and one feature
+# per access policy, one of them with cursor pages too.
 FEATURES = [
     [
         "customers",
@@ -78,12 +78,14 @@ FEATURES = [
      "category:ref:categories:optional:restrict"],
     # Many-to-many: to rows with owners (with auth), and to rows that may be soft-deleted.
     ["notes", "text:str:200", "items:refs:order-items", "categories:refs:categories"],
+    # Keyset pages: signed with SECRET_KEY with auth, with CURSOR_KEY without.
+    ["entries", "title:str:80:search", "price:decimal:10:2:min=0", "--pagination", "cursor"],
 ]  # fmt: skip
 # With auth, every sensible access policy: --read owner --write owner is the default (above),
 # --public is --read anyone --write user; the other five follow, small to keep CI quick.
 AUTH_FEATURES = [
     ["Tag", "label:str:40:unique", "author:ref:users:optional", "--public"],
-    # Keyset pages, signed with the project's SECRET_KEY.
+    # Keyset pages behind a read and a write policy.
     ["products", "title:str:80:search", "price:decimal:8:2:min=0", "--read", "user", "--write",
      "admin", "--pagination", "cursor"],
     ["brands", "name:str:40:unique", "--read", "anyone", "--write", "admin", "--soft-delete"],
