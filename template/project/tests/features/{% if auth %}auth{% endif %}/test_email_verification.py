@@ -10,7 +10,7 @@ from http import HTTPStatus
 
 import pytest
 from fastapi import APIRouter, FastAPI
-from httpx import ASGITransport, AsyncClient
+from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.core.config import API_PREFIX, Settings
@@ -19,6 +19,7 @@ from app.features.auth.dependencies import CurrentUser
 from app.features.users.models import User
 from app.main import create_app
 from tests.factories import DEFAULT_PASSWORD, auth_headers, create_user
+from tests.support.http import http_client
 from tests.support.mailbox import Mailbox, body, token
 
 CONFIRM = f"{API_PREFIX}/auth/verify-email/confirm"
@@ -80,8 +81,7 @@ def app_with_a_write(
 
 @pytest.fixture
 async def writer(app_with_a_write: FastAPI) -> AsyncIterator[AsyncClient]:
-    transport = ASGITransport(app=app_with_a_write, raise_app_exceptions=False)
-    async with AsyncClient(transport=transport, base_url="http://test") as client:
+    async with http_client(app_with_a_write) as client:
         yield client
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from httpx import ASGITransport, AsyncClient, Response
+from httpx import AsyncClient, Response
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.core import security
@@ -22,6 +22,7 @@ from app.features.auth.models import AccountToken, TokenPurpose
 from app.features.users.models import User
 from app.main import create_app
 from tests.factories import DEFAULT_PASSWORD, auth_headers, create_user
+from tests.support.http import http_client
 from tests.support.mailbox import Mailbox
 
 LOGIN = f"{API_PREFIX}/auth/login"
@@ -57,8 +58,7 @@ async def limited(
     """A client of `limited_app` in this test's transaction, every counter back at zero."""
     limited_app.state.database = Database(engine, sessionmaker)
     await limited_app.state.rate_limiter.reset()
-    transport = ASGITransport(app=limited_app, raise_app_exceptions=False)
-    async with AsyncClient(transport=transport, base_url="http://test") as client:
+    async with http_client(limited_app) as client:
         yield client
 
 
