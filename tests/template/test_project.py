@@ -5,9 +5,9 @@ import re
 from tests.template.conftest import AUTH_FEATURES, FEATURES, Project
 
 # The rendered project's own test suite, per variant: a drop means tests went missing.
-EXPECTED_TESTS = {True: 261, False: 152}
+EXPECTED_TESTS = {True: 267, False: 158}
 # The same after add-feature has added FEATURES (and, with auth, AUTH_FEATURES).
-EXPECTED_TESTS_WITH_FEATURES = {True: 1150, False: 554}
+EXPECTED_TESTS_WITH_FEATURES = {True: 1156, False: 560}
 # What --jobs adds to a project's own suite (tests/core/test_jobs.py, a settings test), then
 # add-job's JOBS.
 JOBS_TESTS = 6 + 5
