@@ -20,6 +20,7 @@ with a job at least 0.90 of one without.
 """
 
 import argparse
+import asyncio
 import os
 import secrets
 import signal
@@ -29,12 +30,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import redis
 from cli import console_script, run
-from serving import two_cpus, uvicorn, wrk_run
+from serving import fresh_database, two_cpus, uvicorn, wrk_run
 
 REDIS_DB = 8
 TASKS = '''"""Probe tasks for bench/jobs.py."""
@@ -168,25 +168,6 @@ def throughput(
         stop(process)
 
 
-def postgres_database(admin_url: str, name: str) -> str:
-    """A fresh PostgreSQL database; its SQLAlchemy URL."""
-    import asyncio
-
-    import asyncpg
-
-    async def recreate() -> None:
-        connection = await asyncpg.connect(admin_url)
-        try:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await connection.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await connection.close()
-
-    asyncio.run(recreate())
-    parts = urlsplit(admin_url)
-    return urlunsplit(parts._replace(scheme="postgresql+asyncpg", path=f"/{name}"))
-
-
 def render(root: Path, env: dict[str, str], database: str) -> Path:
     """The --jobs project with notes and the probe feature, migrated."""
     new: list[str | Path] = [console_script(), "new", "bench-api", "--jobs", "--no-auth"]
@@ -202,7 +183,7 @@ def render(root: Path, env: dict[str, str], database: str) -> Path:
         admin = os.environ.get("FASTAPI_GEN_TEST_POSTGRES_URL")
         if not admin:
             raise SystemExit("FASTAPI_GEN_TEST_POSTGRES_URL names the PostgreSQL to run on")
-        env["DATABASE_URL"] = postgres_database(admin, "bench_jobs")
+        env["DATABASE_URL"] = asyncio.run(fresh_database(admin, "bench_jobs"))
     else:
         env["DATABASE_URL"] = f"sqlite+aiosqlite:///{project / 'bench.db'}"
     migrate = [sys.executable, "-m", "alembic", "upgrade", "head"]
