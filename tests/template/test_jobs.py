@@ -84,7 +84,7 @@ from httpx import ASGITransport, AsyncClient
 
 from app.core.dependencies import SessionDep
 from app.core.errors import Conflict
-from app.core.jobs import broker, enqueue
+from app.core.jobs import enqueue
 from app.features.probe import tasks
 from app.main import create_app
 
@@ -101,13 +101,13 @@ async def ask(name: str, session: SessionDep, fail: bool = False) -> dict[str, s
 
 
 async def main() -> None:
-    await broker.startup()
-    transport = ASGITransport(app=app)
-    async with AsyncClient(transport=transport, base_url="http://test") as client:
-        fail = {"fail": sys.argv[2] == "fail"}
-        headers = {"X-Request-ID": "probe-request"}
-        response = await client.post(f"/probe/{sys.argv[1]}", params=fail, headers=headers)
-    await broker.shutdown()
+    # The app's lifespan: its broker and its relay, which sends what the request committed.
+    async with app.router.lifespan_context(app):
+        transport = ASGITransport(app=app)
+        async with AsyncClient(transport=transport, base_url="http://test") as client:
+            fail = {"fail": sys.argv[2] == "fail"}
+            headers = {"X-Request-ID": "probe-request"}
+            response = await client.post(f"/probe/{sys.argv[1]}", params=fail, headers=headers)
     print("ANSWER", response.status_code, response.json().get("job_id", "-"))
 
 

@@ -10,7 +10,7 @@ EXPECTED_TESTS = {True: 267, False: 158}
 EXPECTED_TESTS_WITH_FEATURES = {True: 1156, False: 560}
 # What --jobs adds to a project's own suite (tests/core/test_jobs.py, a settings test), then
 # add-job's JOBS.
-JOBS_TESTS = 6 + 5
+JOBS_TESTS = 8 + 5
 # What --jobs adds to an auth project's suite besides: mail sent only if its request commits, and
 # a reset job delivered twice mailing one valid token (tests/features/auth/test_mail.py).
 JOBS_AUTH_TESTS = 2
